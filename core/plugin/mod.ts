@@ -1,0 +1,5 @@
+/**
+ * The plugin contracts (see types.ts) and the explicit Registry plugins are installed in.
+ * @module
+ */
+export * from "./types.ts";

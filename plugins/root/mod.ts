@@ -1,0 +1,2 @@
+/** placeholder module, filled by its package. @module */
+export {};
