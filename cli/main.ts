@@ -1,0 +1,43 @@
+/**
+ * The `ristretto` command line: `deno task cli <command> [args]`.
+ * Each subcommand lives in cli/commands/<name>.ts and exports a factory returning a commander
+ * Command; this file only assembles them.
+ * @module
+ */
+import { Command, CommanderError } from "commander";
+import { RistrettoError } from "@ristretto/core/errors";
+
+/** Builds the whole command tree (exported so tests can run commands in-process). */
+export function buildProgram(): Command {
+  const program = new Command("ristretto")
+    .description("Columnar analysis of CMS NanoAOD")
+    .version("0.1.0")
+    .showHelpAfterError()
+    .exitOverride();
+  return program;
+}
+
+/** Runs the CLI; returns the exit code. Input errors exit 2 with one clear line, no stack. */
+export async function main(args: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(args, { from: "user" });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === "commander.helpDisplayed" || error.code === "commander.version" ||
+          error.code === "commander.help"
+        ? 0
+        : 2;
+    }
+    if (error instanceof RistrettoError) {
+      console.error(`error: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}

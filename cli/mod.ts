@@ -1,2 +1,0 @@
-/** placeholder module, filled by its package. @module */
-export {};
