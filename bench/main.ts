@@ -1,0 +1,31 @@
+/**
+ * `deno task bench [name...]`: runs the benchmarks and prints one JSON line per figure.
+ * Each benchmark module exports an async function returning JSON-able figure objects.
+ * @module
+ */
+
+type Benchmark = { name: string; load: () => Promise<() => Promise<object[]>> };
+
+const benchmarks: Benchmark[] = [];
+
+/** Runs the selected benchmarks (all when no names are given). */
+export async function runBenchmarks(names: string[]): Promise<void> {
+  const selected = names.length === 0
+    ? benchmarks
+    : benchmarks.filter((benchmark) => names.includes(benchmark.name));
+  if (selected.length === 0) {
+    const known = benchmarks.map((benchmark) => benchmark.name).join(", ");
+    console.error(`Cannot run benchmarks "${names.join(", ")}": known benchmarks are ${known}`);
+    Deno.exit(2);
+  }
+  for (const benchmark of selected) {
+    const run = await benchmark.load();
+    for (const figure of await run()) {
+      console.log(JSON.stringify({ benchmark: benchmark.name, ...figure }));
+    }
+  }
+}
+
+if (import.meta.main) {
+  await runBenchmarks(Deno.args);
+}
