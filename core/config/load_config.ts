@@ -1,0 +1,99 @@
+import { dirname, isAbsolute, resolve } from "node:path";
+import { readFile } from "node:fs/promises";
+import { ConfigError } from "./config_error.ts";
+import { mergeParameters, type Parameters } from "./parameters.ts";
+import { type AnalysisConfig, AnalysisConfigSchema } from "./schema.ts";
+import { validateDocument } from "./validate_config.ts";
+import { type LocatedDocument, parseLocatedYaml } from "./yaml_document.ts";
+
+/** A validated analysis configuration, with where it came from. */
+export interface LoadedConfig {
+  readonly config: AnalysisConfig;
+  /** The parsed file: locate() turns a path in the config into file:line:column. */
+  readonly document: LocatedDocument;
+  /** Folder of the config file: relative paths in it are relative to this. */
+  readonly baseDir: string;
+  /** The merged parameters (defaults, then the analysis's layers). */
+  readonly parameters: Parameters;
+  /** The config file's text, for hashing. */
+  readonly text: string;
+}
+
+/** Options of loadAnalysisConfig. */
+export interface LoadConfigOptions {
+  /** Parameter files applied before the analysis's own layers (e.g. shipped period defaults). */
+  defaultParameterFiles?: readonly string[];
+}
+
+/**
+ * Reads, parses and validates an analysis configuration file; every problem is a ConfigError
+ * naming file:line:column.
+ */
+export async function loadAnalysisConfig(
+  path: string,
+  options: LoadConfigOptions = {},
+): Promise<LoadedConfig> {
+  const text = await readText(path);
+  const document = parseLocatedYaml(path, text);
+  const config = validateDocument(document, AnalysisConfigSchema);
+  const baseDir = dirname(resolve(path));
+  let parameters: Parameters = {};
+  for (const file of options.defaultParameterFiles ?? []) {
+    parameters = mergeParameters(parameters, await readParameterFile(file));
+  }
+  for (const [index, layer] of config.parameters.entries()) {
+    if (typeof layer === "string") {
+      const file = resolveFrom(baseDir, layer);
+      parameters = mergeParameters(
+        parameters,
+        await readParameterFile(file, () => document.locate(["parameters", index])),
+      );
+    } else {
+      parameters = mergeParameters(parameters, layer);
+    }
+  }
+  return { config, document, baseDir, parameters, text };
+}
+
+/** A path from the config resolved against the config's folder (absolute paths kept). */
+export function resolveFrom(baseDir: string, path: string): string {
+  return isAbsolute(path) ? path : resolve(baseDir, path);
+}
+
+async function readText(path: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (cause) {
+    throw new ConfigError(
+      "CONFIG_READ",
+      `Cannot read config "${path}": ${(cause as Error).message}`,
+      { cause },
+    );
+  }
+}
+
+async function readParameterFile(
+  file: string,
+  referencedFrom?: () => import("./config_error.ts").SourcePosition,
+): Promise<Parameters> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (cause) {
+    throw new ConfigError(
+      "CONFIG_READ",
+      `Cannot read parameter file "${file}": ${(cause as Error).message}`,
+      { cause, position: referencedFrom?.() },
+    );
+  }
+  const value = parseLocatedYaml(file, text).value;
+  if (value === null || value === undefined) return {};
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw new ConfigError(
+      "CONFIG_INVALID",
+      `Cannot load parameter file "${file}": expected a mapping at the top level`,
+      { position: { file, line: 1, column: 1 } },
+    );
+  }
+  return value as Parameters;
+}
