@@ -1,0 +1,176 @@
+/**
+ * A collection of physics objects (Jet, Muon, GoodMuon, ...): jagged fields that share one
+ * offsets array. Fields are computed on first use, so filtering a 30-field collection costs
+ * only the fields an analysis reads.
+ * @module
+ */
+import type { Jagged, NumericArray } from "../columns/types.ts";
+import { isJagged } from "../columns/jagged.ts";
+import { checkSameLayout, eventsOfOffsets } from "../columns/_check.ts";
+import { filterEvents, filterObjects, maskedOffsets } from "../columns/filter.ts";
+import { take } from "../columns/gather.ts";
+import { argsort } from "../columns/sort.ts";
+import { didYouMean, InputError } from "../errors/mod.ts";
+import { alignedContent } from "./_align.ts";
+
+/** A field's content, or a function computing it on first use. */
+export type FieldSource = NumericArray | (() => NumericArray);
+
+/** Options of `Collection.sortedBy`. */
+export interface SortOptions {
+  /** Largest first (as for pt ordering). Default false. */
+  descending?: boolean;
+}
+
+/**
+ * Jagged fields of one kind of object, all sharing `offsets`; field contents are indexed by
+ * absolute content index (`content[offsets[i] + k]` is object k of event i).
+ *
+ * @example
+ * ```ts
+ * import { Collection } from "./collection.ts";
+ * const jets = new Collection("Jet", Int32Array.of(0, 2, 3), {
+ *   pt: Float32Array.of(30, 50, 40),
+ *   eta: Float32Array.of(0.1, -2.0, 1.2),
+ * });
+ * const leadingFirst = jets.sortedBy("pt", { descending: true });
+ * if (leadingFirst.get("eta").content[0] !== -2) throw new Error();
+ * ```
+ */
+export class Collection {
+  /** The collection name, e.g. `Jet`. */
+  readonly name: string;
+  /** Offsets shared by every field. */
+  readonly offsets: Int32Array;
+  readonly #sources: Map<string, FieldSource>;
+  readonly #loaded = new Map<string, Jagged>();
+
+  constructor(
+    name: string,
+    offsets: Int32Array,
+    fields: Map<string, FieldSource> | Record<string, FieldSource>,
+  ) {
+    eventsOfOffsets(offsets, `collection ${name}`);
+    this.name = name;
+    this.offsets = offsets;
+    this.#sources = fields instanceof Map ? new Map(fields) : new Map(Object.entries(fields));
+  }
+
+  /** Number of events. */
+  get length(): number {
+    return this.offsets.length - 1;
+  }
+
+  /** Field names, in the order they were given. */
+  fields(): string[] {
+    return [...this.#sources.keys()];
+  }
+
+  /** True when the collection has this field. */
+  has(field: string): boolean {
+    return this.#sources.has(field);
+  }
+
+  /** Number of objects per event. */
+  counts(): Int32Array {
+    const n = this.length;
+    const out = new Int32Array(n);
+    for (let i = 0; i < n; i++) out[i] = this.offsets[i + 1] - this.offsets[i];
+    return out;
+  }
+
+  /** A field as a jagged array sharing `offsets`; unknown fields throw an InputError. */
+  get(field: string): Jagged {
+    const loaded = this.#loaded.get(field);
+    if (loaded) return loaded;
+    const source = this.#sources.get(field);
+    if (source === undefined) {
+      throw new InputError(
+        "EVENTS_UNKNOWN_FIELD",
+        `Cannot read field "${this.name}.${field}": collection ${this.name} has no field "${field}"${
+          didYouMean(field, this.#sources.keys())
+        }`,
+      );
+    }
+    const content = typeof source === "function" ? source() : source;
+    const last = this.offsets[this.length];
+    if (content.length < last) {
+      throw new RangeError(
+        `Cannot read field "${this.name}.${field}": content has ${content.length} values but the offsets end at ${last}`,
+      );
+    }
+    const result = { offsets: this.offsets, content };
+    this.#loaded.set(field, result);
+    return result;
+  }
+
+  /** A copy under another name, sharing fields (and already computed contents). */
+  renamed(name: string): Collection {
+    return new Collection(name, this.offsets, this.#sharedSources());
+  }
+
+  /**
+   * The collection with one more (or a replaced) field, e.g. a corrected pt. A jagged value
+   * must have the same number of objects per event; a flat one is content indexed like the
+   * collection's fields.
+   */
+  withField(field: string, value: NumericArray | Jagged): Collection {
+    const sources = this.#sharedSources();
+    if (isJagged(value)) {
+      checkSameLayout(this.offsets, value.offsets, `withField ${this.name}.${field}`, "the field");
+      sources.set(field, alignedContent(this.offsets, value));
+    } else {
+      sources.set(field, value);
+    }
+    return new Collection(this.name, this.offsets, sources);
+  }
+
+  /** Objects where an object-level mask is true; all fields share one new offsets array. */
+  filter(mask: Jagged<Uint8Array>): Collection {
+    const offsets = maskedOffsets(this.offsets, mask);
+    return this.#derived(offsets, (field) => filterObjects(field, mask, { offsets }).content);
+  }
+
+  /** Objects picked or reordered by event-local indices (e.g. from `argsort`). */
+  take(localIndex: Jagged<Int32Array>): Collection {
+    return this.#derived(localIndex.offsets, (field) => take(field, localIndex).content);
+  }
+
+  /** The objects ordered by a field within each event (stable, NaN last). */
+  sortedBy(field: string, options: SortOptions = {}): Collection {
+    return this.take(argsort(this.get(field), options));
+  }
+
+  /** The events where an event-level mask is true (a skim), offsets starting at 0. */
+  selectEvents(mask: Uint8Array): Collection {
+    if (mask.length !== this.length) {
+      throw new RangeError(
+        `Cannot select events of "${this.name}": the mask has ${mask.length} entries but there are ${this.length} events`,
+      );
+    }
+    let kept = 0;
+    for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) kept++;
+    const offsets = new Int32Array(kept + 1);
+    for (let i = 0, e = 0; i < mask.length; i++) {
+      if (mask[i] === 0) continue;
+      offsets[e + 1] = offsets[e] + this.offsets[i + 1] - this.offsets[i];
+      e++;
+    }
+    return this.#derived(offsets, (field) => (filterEvents(field, mask) as Jagged).content);
+  }
+
+  #sharedSources(): Map<string, FieldSource> {
+    const sources = new Map<string, FieldSource>();
+    for (const name of this.#sources.keys()) {
+      const loaded = this.#loaded.get(name);
+      sources.set(name, loaded ? loaded.content : this.#sources.get(name)!);
+    }
+    return sources;
+  }
+
+  #derived(offsets: Int32Array, compute: (field: Jagged) => NumericArray): Collection {
+    const sources = new Map<string, FieldSource>();
+    for (const name of this.#sources.keys()) sources.set(name, () => compute(this.get(name)));
+    return new Collection(this.name, offsets, sources);
+  }
+}
