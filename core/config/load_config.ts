@@ -55,6 +55,30 @@ export async function loadAnalysisConfig(
   return { config, document, baseDir, parameters, text };
 }
 
+/**
+ * A configuration from text already in memory (tests, generated configs); parameter layers
+ * must be inline maps, and relative paths resolve against `baseDir` (default: the cwd).
+ */
+export function configFromText(
+  file: string,
+  text: string,
+  options: { baseDir?: string; parameters?: Parameters } = {},
+): LoadedConfig {
+  const document = parseLocatedYaml(file, text);
+  const config = validateDocument(document, AnalysisConfigSchema);
+  let parameters: Parameters = options.parameters ?? {};
+  for (const layer of config.parameters) {
+    if (typeof layer === "string") {
+      throw new ConfigError(
+        "CONFIG_INVALID",
+        `Cannot load config "${file}": parameter files need loadAnalysisConfig`,
+      );
+    }
+    parameters = mergeParameters(parameters, layer);
+  }
+  return { config, document, baseDir: options.baseDir ?? Deno.cwd(), parameters, text };
+}
+
 /** A path from the config resolved against the config's folder (absolute paths kept). */
 export function resolveFrom(baseDir: string, path: string): string {
   return isAbsolute(path) ? path : resolve(baseDir, path);

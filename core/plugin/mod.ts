@@ -3,3 +3,4 @@
  * @module
  */
 export * from "./types.ts";
+export { type AnyPlugin, Registry } from "./registry.ts";

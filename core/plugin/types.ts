@@ -119,3 +119,47 @@ export interface Reader extends PluginBase {
   /** Opens a file through a byte source. */
   open(source: ByteSource): Promise<OpenedFile>;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Executors: where work items run.
+
+/** Progress of a run, reported by executors. */
+export interface ExecutorProgress {
+  readonly done: number;
+  readonly failed: number;
+  readonly running: number;
+  readonly total: number;
+}
+
+/** The outcome of one item: its result, or the error of its last attempt. */
+export type ItemOutcome<I, R> =
+  | { readonly item: I; readonly result: R; readonly error?: undefined }
+  | { readonly item: I; readonly error: unknown; readonly result?: undefined };
+
+/** Options every executor accepts. */
+export interface ExecutorRunOptions {
+  /** Attempts per item beyond the first (default 0). */
+  readonly retries?: number;
+  readonly onProgress?: (progress: ExecutorProgress) => void;
+}
+
+/** Runs a task over items, yielding outcomes as they finish (in any order). */
+export interface Executor extends PluginBase {
+  readonly kind: "executor";
+  run<I, R>(
+    items: readonly I[],
+    task: (item: I) => Promise<R>,
+    options?: ExecutorRunOptions,
+  ): AsyncIterable<ItemOutcome<I, R>>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Columns writers: where exported columns go (Parquet by default).
+
+/** Writes a table of equally long flat columns to a file. */
+export interface ColumnsWriter extends PluginBase {
+  readonly kind: "columns-writer";
+  /** File extension without the dot, e.g. `parquet`. */
+  readonly extension: string;
+  write(path: string, columns: ReadonlyMap<string, Column>): Promise<void>;
+}

@@ -1,0 +1,27 @@
+/**
+ * The built-in plugins, registered exactly as a third-party plugin would be.
+ * @module
+ */
+import { API_VERSION, type ColumnsWriter, Registry } from "@ristretto/core/plugin";
+import { parquetReader, writeParquet } from "@ristretto/parquet";
+import { rootReader } from "@ristretto/root";
+
+/** Parquet as the format of exported columns. */
+export function parquetColumnsWriter(): ColumnsWriter {
+  return {
+    kind: "columns-writer",
+    name: "parquet-columns",
+    version: "0.1.0",
+    apiVersion: API_VERSION,
+    extension: "parquet",
+    write: (path, columns) => writeParquet(path, new Map(columns)),
+  };
+}
+
+/** A registry holding every built-in plugin. */
+export function builtinRegistry(): Registry {
+  return new Registry()
+    .add(rootReader())
+    .add(parquetReader())
+    .add(parquetColumnsWriter());
+}

@@ -1,0 +1,93 @@
+import { InputError } from "../errors/ristretto_error.ts";
+import { didYouMean } from "../errors/did_you_mean.ts";
+import { API_VERSION, type ByteSourceProvider, type PluginBase, type Reader } from "./types.ts";
+
+/** Every plugin kind the registry holds, by its `kind` tag. */
+export type AnyPlugin = Reader | ByteSourceProvider | (PluginBase & { readonly kind: string });
+
+/**
+ * The explicit set of plugins a run uses. Passed around, never global: two analyses in one
+ * process can use different plugins.
+ */
+export class Registry {
+  #plugins = new Map<string, Map<string, AnyPlugin>>();
+
+  /** Adds a plugin, checking its API version; a second plugin of the same kind and name replaces nothing and is an error. */
+  add(plugin: AnyPlugin): this {
+    if (Math.floor(plugin.apiVersion) !== API_VERSION) {
+      throw new InputError(
+        "PLUGIN_API_VERSION",
+        `Cannot register plugin "${plugin.name}" ${plugin.version}: it targets plugin API ${plugin.apiVersion}, this Ristretto supports API ${API_VERSION}`,
+      );
+    }
+    const ofKind = this.#plugins.get(plugin.kind) ?? new Map<string, AnyPlugin>();
+    if (ofKind.has(plugin.name)) {
+      throw new InputError(
+        "PLUGIN_DUPLICATE",
+        `Cannot register plugin "${plugin.name}": a ${plugin.kind} plugin of that name is already registered`,
+      );
+    }
+    ofKind.set(plugin.name, plugin);
+    this.#plugins.set(plugin.kind, ofKind);
+    return this;
+  }
+
+  /** All plugins of one kind, in registration order. */
+  all<P extends AnyPlugin = AnyPlugin>(kind: string): P[] {
+    return [...(this.#plugins.get(kind)?.values() ?? [])] as P[];
+  }
+
+  /** The plugin of `kind` called `name`, or an error with "did you mean". */
+  get<P extends AnyPlugin = AnyPlugin>(kind: string, name: string): P {
+    const plugin = this.#plugins.get(kind)?.get(name);
+    if (!plugin) {
+      const known = [...(this.#plugins.get(kind)?.keys() ?? [])];
+      throw new InputError(
+        "PLUGIN_UNKNOWN",
+        `Cannot find ${kind} plugin "${name}"${didYouMean(name, known)}; registered: ${
+          known.join(", ") || "none"
+        }`,
+      );
+    }
+    return plugin as P;
+  }
+
+  /** The reader that accepts `url` (by extension or first bytes). */
+  readerFor(url: string, firstBytes?: Uint8Array): Reader {
+    const reader = this.all<Reader>("reader").find((candidate) =>
+      candidate.canRead(url, firstBytes)
+    );
+    if (!reader) {
+      throw new InputError(
+        "PLUGIN_NO_READER",
+        `Cannot read "${url}": no registered reader understands it (readers: ${
+          this.all("reader").map((r) => r.name).join(", ") || "none"
+        })`,
+      );
+    }
+    return reader;
+  }
+
+  /** The byte-source provider for the URL's scheme (`file` for plain paths). */
+  byteSourceFor(url: string): ByteSourceProvider | undefined {
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase() ?? "file";
+    return this.all<ByteSourceProvider>("byte-source").find((provider) =>
+      provider.schemes.includes(scheme)
+    );
+  }
+
+  /** name@version of every plugin, sorted: enters the work-item hash. */
+  fingerprint(): string[] {
+    const entries: string[] = [];
+    for (const [kind, plugins] of this.#plugins) {
+      for (const plugin of plugins.values()) {
+        entries.push(
+          `${kind}:${plugin.name}@${plugin.version}${
+            plugin.cacheKey ? `#${plugin.cacheKey()}` : ""
+          }`,
+        );
+      }
+    }
+    return entries.sort();
+  }
+}

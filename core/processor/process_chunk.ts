@@ -1,0 +1,393 @@
+/**
+ * One work item through PocketCoffea's step order: initial count and sum of genWeight -> skim
+ * -> (per shape variation) objects -> preselection -> categories -> weights -> histograms,
+ * columns, cutflow. Everything is columnar: masks and index lists over TypedArrays.
+ * @module
+ */
+import type { Column, Jagged } from "../columns/types.ts";
+import { isJagged } from "../columns/jagged.ts";
+import type { BuiltDataset } from "../datasets/built_dataset.ts";
+import { type Events, eventsFromBranches } from "../events/events.ts";
+import { cleanedMask } from "../events/kinematics.ts";
+import { Hist } from "../hist/hist.ts";
+import { type Axis, integer, regular, strCategory, variable } from "../hist/axes.ts";
+import { triggerMask } from "../selection/trigger.ts";
+import type { AxisSpec } from "../config/schema.ts";
+import type { CutflowEntry, DatasetOutput, SampleOutput } from "./chunk_output.ts";
+import { eventsEnv } from "./events_env.ts";
+import type { Plan, PlannedCut, PlannedHistogram } from "./plan.ts";
+
+/** What a chunk knows about where it comes from. */
+export interface ChunkContext {
+  readonly dataset: BuiltDataset;
+  /** Number of events in the chunk (needed when no branch is read). */
+  readonly entries: number;
+  /** The file, for error messages. */
+  readonly file?: string;
+}
+
+/** The separator PocketCoffea uses between a sample and its subsample: `TTbar__ttB`. */
+export const SUBSAMPLE_SEPARATOR = "__";
+
+/** Runs the plan on the columns of one chunk. */
+export function processChunk(
+  plan: Plan,
+  branches: Map<string, Column>,
+  context: ChunkContext,
+): DatasetOutput {
+  const { dataset } = context;
+  let events = eventsFromBranches(branches, { length: context.entries });
+  let genWeight = genWeightsOf(events, dataset.isMC);
+  const initial = entryOf(genWeight);
+
+  const skimMask = cutsMask(plan.skim, events, context);
+  events = events.selectEvents(skimMask);
+  genWeight = select(genWeight, skimMask);
+  const skimmed = entryOf(genWeight);
+
+  const output: DatasetOutput = {
+    dataset: dataset.name,
+    events: initial.events,
+    sumGenWeight: initial.sumw,
+    samples: {},
+  };
+
+  // Shape variations (calibrators) will loop here; nominal only for now.
+  const variation = "nominal";
+  events = applyObjects(plan, events);
+  const preselMask = cutsMask(plan.preselection, events, context);
+  events = events.selectEvents(preselMask);
+  genWeight = select(genWeight, preselMask);
+
+  const env = eventsEnv(events);
+  const categoryMasks = plan.categories.map((category) => {
+    const mask = new Uint8Array(events.length).fill(1);
+    for (const cut of category.cuts) andInto(mask, cut.evaluate(env));
+    return mask;
+  });
+  const samples = plan.subsamples[dataset.sample]?.map((subsample) => ({
+    name: `${dataset.sample}${SUBSAMPLE_SEPARATOR}${subsample.name}`,
+    mask: asMask(subsample.cut.evaluate(env), events.length),
+  })) ?? [{ name: dataset.sample, mask: undefined as Uint8Array | undefined }];
+
+  const weights = new WeightCache(plan, events, genWeight, dataset.isMC);
+  const histogramValues = new Map<string, Column[]>();
+  for (const histogram of plan.histograms) {
+    histogramValues.set(histogram.name, histogram.axes.map((axis) => axis.expr.evaluate(env)));
+  }
+
+  for (const sample of samples) {
+    const result: SampleOutput = { cutflow: {}, histograms: {}, columns: {} };
+    output.samples[sample.name] = result;
+    const steps: Record<string, CutflowEntry> = { initial, skim: skimmed };
+    steps.presel = entryOf(genWeight, sample.mask);
+    const variations = dataset.isMC ? weights.variationNames() : ["nominal"];
+    const selected = plan.categories.map((category, c) => {
+      const indices = passingIndices(categoryMasks[c], sample.mask);
+      const nominal = weights.total(dataset.sample, sample.name, category.name, "nominal");
+      let sumw = 0;
+      for (let i = 0; i < indices.length; i++) sumw += nominal[indices[i]];
+      steps[category.name] = { events: indices.length, sumw };
+      return indices;
+    });
+    result.cutflow[variation] = steps;
+
+    for (const histogram of plan.histograms) {
+      if (!histogramApplies(histogram, dataset.sample, sample.name)) continue;
+      const categories = plan.categories.map((category) => category.name).filter((name) =>
+        (!histogram.spec.onlyCategories || histogram.spec.onlyCategories.includes(name)) &&
+        !(histogram.spec.excludeCategories ?? []).includes(name)
+      );
+      const histVariations = histogram.spec.variations ? variations : ["nominal"];
+      const hist = new Hist([
+        strCategory("cat", categories),
+        strCategory("variation", histVariations),
+        ...histogram.axes.map((axis) => axisOf(axis.name, axis.spec)),
+      ], { metadata: { name: histogram.name, sample: sample.name, dataset: dataset.name } });
+      const values = histogramValues.get(histogram.name)!;
+      for (const [c, category] of plan.categories.entries()) {
+        if (!categories.includes(category.name)) continue;
+        const entries = fillEntries(values, selected[c]);
+        if (entries.eventOf.length === 0) continue;
+        for (const variationName of histVariations) {
+          const total = weights.total(dataset.sample, sample.name, category.name, variationName);
+          const weight = new Float64Array(entries.eventOf.length);
+          for (let i = 0; i < weight.length; i++) weight[i] = total[entries.eventOf[i]];
+          const columns: Record<string, Float64Array | string> = {
+            cat: category.name,
+            variation: variationName,
+          };
+          histogram.axes.forEach((axis, k) => columns[axis.name] = entries.values[k]);
+          hist.fill(columns, { weight });
+        }
+      }
+      result.histograms[histogram.name] = hist;
+    }
+
+    for (const exported of plan.columns) {
+      if (
+        exported.onlySamples && !exported.onlySamples.includes(dataset.sample) &&
+        !exported.onlySamples.includes(sample.name)
+      ) continue;
+      const byCategory: Record<string, Record<string, Column>> = {};
+      for (const [c, category] of plan.categories.entries()) {
+        if (exported.onlyCategories && !exported.onlyCategories.includes(category.name)) continue;
+        const fields: Record<string, Column> = {};
+        const nominal = weights.total(dataset.sample, sample.name, category.name, "nominal");
+        for (const field of exported.fields) {
+          fields[field.name] = gatherValues(field.expr.evaluate(env), selected[c]);
+        }
+        fields.weight = gatherValues(nominal, selected[c]);
+        byCategory[category.name] = fields;
+      }
+      result.columns[exported.name] = byCategory;
+    }
+  }
+  return output;
+}
+
+/** Objects in declaration order: filter by `where`, clean by deltaR, sort. */
+function applyObjects(plan: Plan, events: Events): Events {
+  for (const object of plan.objects) {
+    let collection = events.collection(object.from);
+    if (object.where) {
+      const mask = object.where.evaluate(eventsEnv(events));
+      collection = collection.filter(mask as Jagged<Uint8Array>);
+    }
+    for (const clean of object.cleanAgainst) {
+      const against = events.collection(clean.objects);
+      collection = collection.filter(cleanedMask(collection, against, { minDeltaR: clean.deltaR }));
+    }
+    if (object.sortBy) collection = collection.sortedBy(object.sortBy, { descending: true });
+    events = events.withCollection(object.name, collection.renamed(object.name));
+  }
+  return events;
+}
+
+/** AND of every cut of a list (skim or preselection) as an event mask. */
+function cutsMask(cuts: readonly PlannedCut[], events: Events, context: ChunkContext): Uint8Array {
+  const mask = new Uint8Array(events.length).fill(1);
+  const env = eventsEnv(events);
+  for (const cut of cuts) {
+    if (cut.kind === "expr") {
+      andInto(mask, cut.expr.evaluate(env));
+    } else {
+      andInto(
+        mask,
+        triggerMask(cut.spec, {
+          length: events.length,
+          isMC: context.dataset.isMC,
+          primaryDataset: context.dataset.primaryDataset,
+          file: context.file,
+          flag: (path) =>
+            events.has(`HLT.${path}`) ? events.column(`HLT.${path}`) as Uint8Array : undefined,
+        }),
+      );
+    }
+  }
+  return mask;
+}
+
+function andInto(mask: Uint8Array, column: Column): void {
+  const condition = asMask(column, mask.length);
+  for (let i = 0; i < mask.length; i++) mask[i] &= condition[i];
+}
+
+/** A per-event condition as 0/1 bytes: numbers count as true when non-zero and not NaN. */
+function asMask(column: Column, length: number): Uint8Array {
+  if (isJagged(column)) {
+    throw new RangeError("Cannot use a per-object value as an event condition");
+  }
+  if (column.length !== length) {
+    throw new RangeError(`Cannot use a condition of ${column.length} values for ${length} events`);
+  }
+  if (column instanceof Uint8Array) return column;
+  const mask = new Uint8Array(length);
+  for (let i = 0; i < length; i++) {
+    const value = Number(column[i]);
+    mask[i] = value !== 0 && value === value ? 1 : 0;
+  }
+  return mask;
+}
+
+function genWeightsOf(events: Events, isMC: boolean): Float64Array {
+  if (isMC && events.has("genWeight")) {
+    return Float64Array.from(events.column("genWeight") as ArrayLike<number>);
+  }
+  return new Float64Array(events.length).fill(1);
+}
+
+function select(values: Float64Array, mask: Uint8Array): Float64Array {
+  let n = 0;
+  for (let i = 0; i < mask.length; i++) n += mask[i] ? 1 : 0;
+  const out = new Float64Array(n);
+  for (let i = 0, j = 0; i < mask.length; i++) if (mask[i]) out[j++] = values[i];
+  return out;
+}
+
+function entryOf(weights: Float64Array, mask?: Uint8Array): CutflowEntry {
+  let events = 0;
+  let sumw = 0;
+  for (let i = 0; i < weights.length; i++) {
+    if (mask && !mask[i]) continue;
+    events++;
+    sumw += weights[i];
+  }
+  return { events, sumw };
+}
+
+function passingIndices(mask: Uint8Array, sampleMask?: Uint8Array): Int32Array {
+  const indices = new Int32Array(mask.length);
+  let n = 0;
+  for (let i = 0; i < mask.length; i++) {
+    if (mask[i] && (!sampleMask || sampleMask[i])) indices[n++] = i;
+  }
+  return indices.subarray(0, n);
+}
+
+/**
+ * The entries to fill for the selected events: per-event values of those events, or every
+ * object of those events; entries where any axis value is NaN (a missing object) are skipped.
+ */
+function fillEntries(
+  columns: readonly Column[],
+  events: Int32Array,
+): { values: Float64Array[]; eventOf: Int32Array } {
+  const first = columns[0];
+  if (!isJagged(first)) {
+    const keep = new Int32Array(events.length);
+    let n = 0;
+    outer: for (let i = 0; i < events.length; i++) {
+      for (const column of columns) {
+        const value = Number((column as ArrayLike<number>)[events[i]]);
+        if (value !== value) continue outer;
+      }
+      keep[n++] = events[i];
+    }
+    const eventOf = keep.subarray(0, n);
+    const values = columns.map((column) => {
+      const out = new Float64Array(n);
+      const source = column as ArrayLike<number>;
+      for (let i = 0; i < n; i++) out[i] = Number(source[eventOf[i]]);
+      return out;
+    });
+    return { values, eventOf };
+  }
+  const offsets = first.offsets;
+  let total = 0;
+  for (let i = 0; i < events.length; i++) total += offsets[events[i] + 1] - offsets[events[i]];
+  const eventOf = new Int32Array(total);
+  const values = columns.map(() => new Float64Array(total));
+  let n = 0;
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i];
+    objects: for (let j = offsets[event]; j < offsets[event + 1]; j++) {
+      for (let k = 0; k < columns.length; k++) {
+        const content = (columns[k] as Jagged).content as ArrayLike<number>;
+        const value = Number(content[j]);
+        if (value !== value) continue objects;
+        values[k][n] = value;
+      }
+      eventOf[n++] = event;
+    }
+  }
+  return { values: values.map((v) => v.subarray(0, n)), eventOf: eventOf.subarray(0, n) };
+}
+
+function gatherValues(column: Column, events: Int32Array): Column {
+  if (isJagged(column)) {
+    const entries = fillEntries([column], events);
+    return entries.values[0];
+  }
+  const out = new Float64Array(events.length);
+  for (let i = 0; i < events.length; i++) out[i] = Number(column[events[i]]);
+  return out;
+}
+
+function histogramApplies(histogram: PlannedHistogram, sample: string, subsample: string): boolean {
+  const { onlySamples, excludeSamples } = histogram.spec;
+  if (onlySamples && !onlySamples.includes(sample) && !onlySamples.includes(subsample)) {
+    return false;
+  }
+  return !(excludeSamples ?? []).some((name) => name === sample || name === subsample);
+}
+
+/** The Hist axis for an axis of the configuration. */
+export function axisOf(name: string, spec: AxisSpec): Axis {
+  const common = { label: spec.label ?? "", underflow: spec.underflow, overflow: spec.overflow };
+  if (spec.edges) return variable(name, spec.edges, common);
+  if (spec.integer) return integer(name, { start: spec.start!, stop: spec.stop!, ...common });
+  return regular(name, { bins: spec.bins!, start: spec.start!, stop: spec.stop!, ...common });
+}
+
+/**
+ * Per-event weights of the events after preselection, computed once per weight and combined
+ * per sample, category and variation (the product of the weights that apply there; a weight
+ * variation swaps that weight's nominal values for its up or down values).
+ */
+class WeightCache {
+  readonly #plan: Plan;
+  readonly #events: Events;
+  readonly #genWeight: Float64Array;
+  readonly #isMC: boolean;
+  readonly #arrays = new Map<string, Float64Array>();
+  readonly #totals = new Map<string, Float64Array>();
+
+  constructor(plan: Plan, events: Events, genWeight: Float64Array, isMC: boolean) {
+    this.#plan = plan;
+    this.#events = events;
+    this.#genWeight = genWeight;
+    this.#isMC = isMC;
+  }
+
+  variationNames(): string[] {
+    return [
+      "nominal",
+      ...this.#plan.weightVariations.flatMap((name) => [`${name}Up`, `${name}Down`]),
+    ];
+  }
+
+  /** The weight of each event for (sample, category, variation). */
+  total(sample: string, subsample: string, category: string, variation: string): Float64Array {
+    const key = `${subsample}\u0000${category}\u0000${variation}`;
+    let total = this.#totals.get(key);
+    if (total) return total;
+    total = new Float64Array(this.#events.length).fill(1);
+    if (this.#isMC) {
+      const lists = this.#plan.weightLists;
+      const names = [
+        ...lists.common.inclusive,
+        ...(lists.common.bycategory[category] ?? []),
+        ...(lists.bysample[sample]?.inclusive ?? []),
+        ...(lists.bysample[sample]?.bycategory[category] ?? []),
+        ...(subsample !== sample ? lists.bysample[subsample]?.inclusive ?? [] : []),
+      ];
+      for (const name of names) {
+        let shift: "nominal" | "up" | "down" = "nominal";
+        if (variation === `${name}Up`) shift = "up";
+        if (variation === `${name}Down`) shift = "down";
+        const values = this.#weight(name, shift);
+        if (!values) continue;
+        for (let i = 0; i < total.length; i++) total[i] *= values[i];
+      }
+    }
+    this.#totals.set(key, total);
+    return total;
+  }
+
+  /** One weight's per-event values (undefined for lumi and XS, applied at postprocessing). */
+  #weight(name: string, shift: "nominal" | "up" | "down"): Float64Array | undefined {
+    const key = `${name}\u0000${shift}`;
+    const cached = this.#arrays.get(key);
+    if (cached) return cached;
+    const weight = this.#plan.weights.get(name)!;
+    let values: Float64Array | undefined;
+    if (weight.kind === "genWeight") values = this.#genWeight;
+    else if (weight.kind === "expr") {
+      const expr = shift === "up" ? weight.up! : shift === "down" ? weight.down! : weight.nominal;
+      values = Float64Array.from(expr.evaluate(eventsEnv(this.#events)) as ArrayLike<number>);
+    }
+    if (values) this.#arrays.set(key, values);
+    return values;
+  }
+}
