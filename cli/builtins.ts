@@ -5,6 +5,7 @@
 import { API_VERSION, type ColumnsWriter, Registry } from "@ristretto/core/plugin";
 import { parquetReader, writeParquet } from "@ristretto/parquet";
 import { rootReader } from "@ristretto/root";
+import { jetEnergyScaleFlat } from "@ristretto/cms";
 
 /** Parquet as the format of exported columns. */
 export function parquetColumnsWriter(): ColumnsWriter {
@@ -23,5 +24,6 @@ export function builtinRegistry(): Registry {
   return new Registry()
     .add(rootReader())
     .add(parquetReader())
-    .add(parquetColumnsWriter());
+    .add(parquetColumnsWriter())
+    .add(jetEnergyScaleFlat());
 }

@@ -6,6 +6,7 @@ export * as columns from "./columns/mod.ts";
 export * as errors from "./errors/mod.ts";
 export * as events from "./events/mod.ts";
 export * as expr from "./expr/mod.ts";
+export * as hist from "./hist/mod.ts";
 export * as io from "./io/mod.ts";
 export * as plugin from "./plugin/mod.ts";
 export * as config from "./config/mod.ts";

@@ -129,6 +129,8 @@ export const AnalysisConfigSchema = z.strictObject({
     [],
   ),
   trigger: TriggerSchema.optional(),
+  /** Calibrator plugins applied in order (nominal), whose variations `variations.shape` names. */
+  calibrators: z.array(z.string().min(1)).default([]),
   skim: z.array(CutSchema).default([]),
   objects: z.record(z.string(), ObjectSchema).default({}),
   preselection: z.array(CutSchema).default([]),

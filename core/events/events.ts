@@ -149,6 +149,25 @@ export class Events {
     return new Events({ ...this.#parts(), top });
   }
 
+  /**
+   * New Events with fields of a record added or replaced (e.g. MET.pt and MET.phi after a
+   * jet calibration is propagated), sharing every other column.
+   */
+  withRecordFields(name: string, fields: Readonly<Record<string, NumericArray>>): Events {
+    const records = new Map(this.#records);
+    const merged = new Map(records.get(name) ?? []);
+    for (const [field, values] of Object.entries(fields)) {
+      if (values.length !== this.length) {
+        throw new RangeError(
+          `Cannot set "${name}.${field}": it has ${values.length} values but the events have ${this.length}`,
+        );
+      }
+      merged.set(field, values);
+    }
+    records.set(name, merged);
+    return new Events({ ...this.#parts(), records });
+  }
+
   /** The events where an event-level mask is true; collections filter their fields lazily. */
   selectEvents(mask: Uint8Array): Events {
     if (mask.length !== this.length) {

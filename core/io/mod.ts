@@ -3,3 +3,5 @@
  * @module
  */
 export { localPath, openLocalFile } from "./local_file.ts";
+export { type HttpSourceOptions, openHttpFile } from "./http_source.ts";
+export { openByteSource } from "./open_byte_source.ts";

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Column } from "../columns/types.ts";
+import type { Events } from "../events/events.ts";
 
 /** The plugin API version this build of Ristretto speaks. A loader refuses other majors. */
 export const API_VERSION = 1;
@@ -162,4 +163,37 @@ export interface ColumnsWriter extends PluginBase {
   /** File extension without the dot, e.g. `parquet`. */
   readonly extension: string;
   write(path: string, columns: ReadonlyMap<string, Column>): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calibrators: shape variations (JES, JER, lepton scale) - a varied copy of the events.
+
+/** What a calibrator knows about the chunk it calibrates. */
+export interface CalibrationContext {
+  readonly dataset: {
+    readonly name: string;
+    readonly sample: string;
+    readonly year: string;
+    readonly isMC: boolean;
+  };
+  /** The merged parameters of the run (period defaults, then the analysis's layers). */
+  readonly parameters: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Changes objects (e.g. scales jet momenta) for the nominal calibration and for each of its
+ * shape variations; the pipeline runs objects -> preselection -> categories -> histograms
+ * once per variation on the calibrated events.
+ */
+export interface Calibrator extends PluginBase {
+  readonly kind: "calibrator";
+  /** Base names of the variations it provides; each gives `<name>Up` and `<name>Down`. */
+  readonly variations: readonly string[];
+  /** NanoAOD branches it reads, so the run loads them. */
+  readonly inputs: readonly string[];
+  /**
+   * The calibrated events: nominal when `variation` is undefined, else one of
+   * `<name>Up` / `<name>Down` of its variations. Must not modify its input.
+   */
+  calibrate(events: Events, context: CalibrationContext & { readonly variation?: string }): Events;
 }

@@ -10,7 +10,7 @@ import type { AxisSpec, CutSpec, HistogramSpec } from "../config/schema.ts";
 import type { ValuePath } from "../config/yaml_document.ts";
 import { didYouMean } from "../errors/did_you_mean.ts";
 import { type CompiledExpression, compileExpression, ExprError } from "../expr/mod.ts";
-import type { BranchInfo } from "../plugin/types.ts";
+import type { BranchInfo, Calibrator } from "../plugin/types.ts";
 import { type CategoryDefinition, expandCategories } from "../selection/categories.ts";
 import type { TriggerSpec } from "../selection/trigger.ts";
 import { BranchSchema } from "./branch_schema.ts";
@@ -102,6 +102,13 @@ export interface Plan {
   readonly weightLists: WeightLists;
   /** Weights whose up/down shifts fill the variation axis. */
   readonly weightVariations: readonly string[];
+  /** Calibrators in the order they apply. */
+  readonly calibrators: readonly Calibrator[];
+  /** Shape variations (base names; each gives Up and Down) for all samples, and per sample. */
+  readonly shapeVariations: {
+    readonly common: readonly string[];
+    readonly bysample: Readonly<Record<string, readonly string[]>>;
+  };
   readonly histograms: readonly PlannedHistogram[];
   readonly columns: readonly PlannedColumns[];
   /** Branches the analysis reads (NanoAOD names). */
@@ -116,7 +123,11 @@ const BUILTIN_WEIGHTS = ["genWeight", "lumi", "XS"];
  * @throws {ConfigError} naming file:line:column for unknown names, malformed expressions or
  * type errors, with "did you mean" suggestions.
  */
-export function compilePlan(loaded: LoadedConfig, branches: readonly BranchInfo[]): Plan {
+export function compilePlan(
+  loaded: LoadedConfig,
+  branches: readonly BranchInfo[],
+  options: { calibrators?: readonly Calibrator[] } = {},
+): Plan {
   const { config } = loaded;
   const schema = new BranchSchema(branches);
   const fields = new Set<string>();
@@ -337,14 +348,44 @@ export function compilePlan(loaded: LoadedConfig, branches: readonly BranchInfo[
     ];
     for (const name of all) if (!weightVariations.includes(name)) weightVariations.push(name);
   }
+  const available = options.calibrators ?? [];
+  const calibrators = config.calibrators.map((name, index) => {
+    const calibrator = available.find((candidate) => candidate.name === name);
+    if (!calibrator) {
+      const known = available.map((candidate) => candidate.name);
+      return fail(
+        "CONFIG_UNKNOWN_CALIBRATOR",
+        ["calibrators", index],
+        `unknown calibrator "${name}"${didYouMean(name, known)}; registered: ${
+          known.join(", ") || "none"
+        }`,
+      );
+    }
+    return calibrator;
+  });
+  const calibratorInputs = new Set(calibrators.flatMap((calibrator) => calibrator.inputs));
+  const shapeVariations = { common: [] as string[], bysample: {} as Record<string, string[]> };
   if (config.variations.shape) {
-    const first = config.variations.shape.common.inclusive[0] ?? "shape";
-    fail(
-      "CONFIG_UNKNOWN_CALIBRATOR",
-      ["variations", "shape"],
-      `shape variation "${first}" needs a calibrator plugin, and none is registered`,
-      true,
-    );
+    const provided = calibrators.flatMap((calibrator) => calibrator.variations);
+    const check = (names: readonly string[], path: ValuePath) =>
+      names.forEach((name, index) => {
+        if (!provided.includes(name)) {
+          fail(
+            "CONFIG_UNKNOWN_VARIATION",
+            [...path, index],
+            `shape variation "${name}" is provided by no calibrator in "calibrators"${
+              didYouMean(name, provided)
+            }; provided: ${provided.join(", ") || "none"}`,
+          );
+        }
+      });
+    const lists = config.variations.shape;
+    check(lists.common.inclusive, ["variations", "shape", "common", "inclusive"]);
+    shapeVariations.common = [...lists.common.inclusive];
+    for (const [sample, list] of Object.entries(lists.bysample)) {
+      check(list.inclusive, ["variations", "shape", "bysample", sample, "inclusive"]);
+      shapeVariations.bysample[sample] = [...list.inclusive];
+    }
   }
 
   const histograms: PlannedHistogram[] = [];
@@ -429,6 +470,9 @@ export function compilePlan(loaded: LoadedConfig, branches: readonly BranchInfo[
     [...fields].filter((field) => field !== "genWeight" || schema.kindOf("genWeight")),
     collections,
   );
+  for (const input of calibratorInputs) {
+    if (branches.some((branch) => branch.name === input)) branchesToRead.add(input);
+  }
   return {
     schema,
     skim,
@@ -439,6 +483,8 @@ export function compilePlan(loaded: LoadedConfig, branches: readonly BranchInfo[
     weights,
     weightLists: config.weights,
     weightVariations,
+    calibrators,
+    shapeVariations,
     histograms,
     columns,
     branches: branchesToRead,

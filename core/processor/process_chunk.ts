@@ -13,9 +13,10 @@ import { Hist } from "../hist/hist.ts";
 import { type Axis, integer, regular, strCategory, variable } from "../hist/axes.ts";
 import { triggerMask } from "../selection/trigger.ts";
 import type { AxisSpec } from "../config/schema.ts";
-import type { CutflowEntry, DatasetOutput, SampleOutput } from "./chunk_output.ts";
+import type { CutflowEntry, DatasetOutput } from "./chunk_output.ts";
 import { eventsEnv } from "./events_env.ts";
 import type { Plan, PlannedCut, PlannedHistogram } from "./plan.ts";
+import type { CompiledExpression } from "../expr/mod.ts";
 
 /** What a chunk knows about where it comes from. */
 export interface ChunkContext {
@@ -24,6 +25,8 @@ export interface ChunkContext {
   readonly entries: number;
   /** The file, for error messages. */
   readonly file?: string;
+  /** The run's merged parameters (calibrators read their settings here). */
+  readonly parameters?: Readonly<Record<string, unknown>>;
 }
 
 /** The separator PocketCoffea uses between a sample and its subsample: `TTbar__ttB`. */
@@ -52,98 +55,147 @@ export function processChunk(
     samples: {},
   };
 
-  // Shape variations (calibrators) will loop here; nominal only for now.
-  const variation = "nominal";
-  events = applyObjects(plan, events);
-  const preselMask = cutsMask(plan.preselection, events, context);
-  events = events.selectEvents(preselMask);
-  genWeight = select(genWeight, preselMask);
-
-  const env = eventsEnv(events);
-  const categoryMasks = plan.categories.map((category) => {
-    const mask = new Uint8Array(events.length).fill(1);
-    for (const cut of category.cuts) andInto(mask, cut.evaluate(env));
-    return mask;
-  });
   const samples = plan.subsamples[dataset.sample]?.map((subsample) => ({
     name: `${dataset.sample}${SUBSAMPLE_SEPARATOR}${subsample.name}`,
-    mask: asMask(subsample.cut.evaluate(env), events.length),
-  })) ?? [{ name: dataset.sample, mask: undefined as Uint8Array | undefined }];
+    cut: subsample.cut as CompiledExpression | undefined,
+  })) ?? [{ name: dataset.sample, cut: undefined as CompiledExpression | undefined }];
+  const calibration = { dataset, parameters: context.parameters ?? {} };
+  const shapes = dataset.isMC
+    ? [
+      ...plan.shapeVariations.common,
+      ...(plan.shapeVariations.bysample[dataset.sample] ?? []),
+    ].flatMap((name) => [`${name}Up`, `${name}Down`])
+    : [];
+  const weightVariations = dataset.isMC
+    ? ["nominal", ...plan.weightVariations.flatMap((name) => [`${name}Up`, `${name}Down`])]
+    : ["nominal"];
+  const allVariations = [...weightVariations, ...shapes];
 
-  const weights = new WeightCache(plan, events, genWeight, dataset.isMC);
-  const histogramValues = new Map<string, Column[]>();
-  for (const histogram of plan.histograms) {
-    histogramValues.set(histogram.name, histogram.axes.map((axis) => axis.expr.evaluate(env)));
-  }
-
+  // One Hist per sample and histogram, filled by every shape variation in turn.
+  const histograms = new Map<string, Map<string, Hist>>();
   for (const sample of samples) {
-    const result: SampleOutput = { cutflow: {}, histograms: {}, columns: {} };
-    output.samples[sample.name] = result;
-    const steps: Record<string, CutflowEntry> = { initial, skim: skimmed };
-    steps.presel = entryOf(genWeight, sample.mask);
-    const variations = dataset.isMC ? weights.variationNames() : ["nominal"];
-    const selected = plan.categories.map((category, c) => {
-      const indices = passingIndices(categoryMasks[c], sample.mask);
-      const nominal = weights.total(dataset.sample, sample.name, category.name, "nominal");
-      let sumw = 0;
-      for (let i = 0; i < indices.length; i++) sumw += nominal[indices[i]];
-      steps[category.name] = { events: indices.length, sumw };
-      return indices;
-    });
-    result.cutflow[variation] = steps;
-
+    const bySample = new Map<string, Hist>();
     for (const histogram of plan.histograms) {
       if (!histogramApplies(histogram, dataset.sample, sample.name)) continue;
-      const categories = plan.categories.map((category) => category.name).filter((name) =>
-        (!histogram.spec.onlyCategories || histogram.spec.onlyCategories.includes(name)) &&
-        !(histogram.spec.excludeCategories ?? []).includes(name)
+      bySample.set(
+        histogram.name,
+        new Hist([
+          strCategory("cat", categoriesOf(plan, histogram)),
+          strCategory("variation", histogram.spec.variations ? allVariations : ["nominal"]),
+          ...histogram.axes.map((axis) => axisOf(axis.name, axis.spec)),
+        ], { metadata: { name: histogram.name, sample: sample.name, dataset: dataset.name } }),
       );
-      const histVariations = histogram.spec.variations ? variations : ["nominal"];
-      const hist = new Hist([
-        strCategory("cat", categories),
-        strCategory("variation", histVariations),
-        ...histogram.axes.map((axis) => axisOf(axis.name, axis.spec)),
-      ], { metadata: { name: histogram.name, sample: sample.name, dataset: dataset.name } });
-      const values = histogramValues.get(histogram.name)!;
-      for (const [c, category] of plan.categories.entries()) {
-        if (!categories.includes(category.name)) continue;
-        const entries = fillEntries(values, selected[c]);
-        if (entries.eventOf.length === 0) continue;
-        for (const variationName of histVariations) {
-          const total = weights.total(dataset.sample, sample.name, category.name, variationName);
-          const weight = new Float64Array(entries.eventOf.length);
-          for (let i = 0; i < weight.length; i++) weight[i] = total[entries.eventOf[i]];
-          const columns: Record<string, Float64Array | string> = {
-            cat: category.name,
-            variation: variationName,
-          };
-          histogram.axes.forEach((axis, k) => columns[axis.name] = entries.values[k]);
-          hist.fill(columns, { weight });
-        }
-      }
-      result.histograms[histogram.name] = hist;
     }
+    histograms.set(sample.name, bySample);
+    output.samples[sample.name] = {
+      cutflow: {},
+      histograms: Object.fromEntries(bySample),
+      columns: {},
+    };
+  }
 
-    for (const exported of plan.columns) {
-      if (
-        exported.onlySamples && !exported.onlySamples.includes(dataset.sample) &&
-        !exported.onlySamples.includes(sample.name)
-      ) continue;
-      const byCategory: Record<string, Record<string, Column>> = {};
-      for (const [c, category] of plan.categories.entries()) {
-        if (exported.onlyCategories && !exported.onlyCategories.includes(category.name)) continue;
-        const fields: Record<string, Column> = {};
+  for (const shape of ["nominal", ...shapes]) {
+    let varied = events;
+    for (const calibrator of plan.calibrators) {
+      const provides = calibrator.variations.some((name) =>
+        shape === `${name}Up` || shape === `${name}Down`
+      );
+      varied = calibrator.calibrate(varied, {
+        ...calibration,
+        variation: provides ? shape : undefined,
+      });
+    }
+    varied = applyObjects(plan, varied);
+    const preselMask = cutsMask(plan.preselection, varied, context);
+    varied = varied.selectEvents(preselMask);
+    const weightsAfterPresel = select(genWeight, preselMask);
+    const env = eventsEnv(varied);
+    const categoryMasks = plan.categories.map((category) => {
+      const mask = new Uint8Array(varied.length).fill(1);
+      for (const cut of category.cuts) andInto(mask, cut.evaluate(env));
+      return mask;
+    });
+    const weights = new WeightCache(plan, varied, weightsAfterPresel, dataset.isMC);
+    const histogramValues = new Map<string, Column[]>();
+    for (const histogram of plan.histograms) {
+      if (shape !== "nominal" && !histogram.spec.variations) continue;
+      histogramValues.set(histogram.name, histogram.axes.map((axis) => axis.expr.evaluate(env)));
+    }
+    // Weight variations ride on the nominal shape; a shape variation uses nominal weights.
+    const fills = shape === "nominal"
+      ? weightVariations.map((name) => ({ bin: name, weights: name }))
+      : [{ bin: shape, weights: "nominal" }];
+
+    for (const sample of samples) {
+      const result = output.samples[sample.name];
+      const sampleMask = sample.cut ? asMask(sample.cut.evaluate(env), varied.length) : undefined;
+      const steps: Record<string, CutflowEntry> = { initial: { ...initial }, skim: { ...skimmed } };
+      steps.presel = entryOf(weightsAfterPresel, sampleMask);
+      const selected = plan.categories.map((category, c) => {
+        const indices = passingIndices(categoryMasks[c], sampleMask);
         const nominal = weights.total(dataset.sample, sample.name, category.name, "nominal");
-        for (const field of exported.fields) {
-          fields[field.name] = gatherValues(field.expr.evaluate(env), selected[c]);
+        let sumw = 0;
+        for (let i = 0; i < indices.length; i++) sumw += nominal[indices[i]];
+        steps[category.name] = { events: indices.length, sumw };
+        return indices;
+      });
+      result.cutflow[shape] = steps;
+
+      for (const [name, hist] of histograms.get(sample.name)!) {
+        const values = histogramValues.get(name);
+        if (!values) continue;
+        const histogram = plan.histograms.find((candidate) => candidate.name === name)!;
+        const categories = categoriesOf(plan, histogram);
+        const histFills = histogram.spec.variations
+          ? fills
+          : fills.filter((f) => f.bin === "nominal");
+        for (const [c, category] of plan.categories.entries()) {
+          if (!categories.includes(category.name)) continue;
+          const entries = fillEntries(values, selected[c]);
+          if (entries.eventOf.length === 0) continue;
+          for (const fill of histFills) {
+            const total = weights.total(dataset.sample, sample.name, category.name, fill.weights);
+            const weight = new Float64Array(entries.eventOf.length);
+            for (let i = 0; i < weight.length; i++) weight[i] = total[entries.eventOf[i]];
+            const columns: Record<string, Float64Array | string> = {
+              cat: category.name,
+              variation: fill.bin,
+            };
+            histogram.axes.forEach((axis, k) => columns[axis.name] = entries.values[k]);
+            hist.fill(columns, { weight });
+          }
         }
-        fields.weight = gatherValues(nominal, selected[c]);
-        byCategory[category.name] = fields;
       }
-      result.columns[exported.name] = byCategory;
+
+      if (shape !== "nominal") continue;
+      for (const exported of plan.columns) {
+        if (
+          exported.onlySamples && !exported.onlySamples.includes(dataset.sample) &&
+          !exported.onlySamples.includes(sample.name)
+        ) continue;
+        const byCategory: Record<string, Record<string, Column>> = {};
+        for (const [c, category] of plan.categories.entries()) {
+          if (exported.onlyCategories && !exported.onlyCategories.includes(category.name)) continue;
+          const fields: Record<string, Column> = {};
+          const nominal = weights.total(dataset.sample, sample.name, category.name, "nominal");
+          for (const field of exported.fields) {
+            fields[field.name] = gatherValues(field.expr.evaluate(env), selected[c]);
+          }
+          fields.weight = gatherValues(nominal, selected[c]);
+          byCategory[category.name] = fields;
+        }
+        result.columns[exported.name] = byCategory;
+      }
     }
   }
   return output;
+}
+
+function categoriesOf(plan: Plan, histogram: PlannedHistogram): string[] {
+  return plan.categories.map((category) => category.name).filter((name) =>
+    (!histogram.spec.onlyCategories || histogram.spec.onlyCategories.includes(name)) &&
+    !(histogram.spec.excludeCategories ?? []).includes(name)
+  );
 }
 
 /** Objects in declaration order: filter by `where`, clean by deltaR, sort. */
@@ -338,13 +390,6 @@ class WeightCache {
     this.#events = events;
     this.#genWeight = genWeight;
     this.#isMC = isMC;
-  }
-
-  variationNames(): string[] {
-    return [
-      "nominal",
-      ...this.#plan.weightVariations.flatMap((name) => [`${name}Up`, `${name}Down`]),
-    ];
   }
 
   /** The weight of each event for (sample, category, variation). */

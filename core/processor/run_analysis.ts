@@ -18,6 +18,7 @@ import type { Registry } from "../plugin/registry.ts";
 import type {
   BranchInfo,
   ByteSource,
+  Calibrator,
   Executor,
   ExecutorProgress,
   OpenedFile,
@@ -125,7 +126,9 @@ export async function runAnalysis(
     }
     items.push(...datasetItems.slice(0, options.limitChunks ?? datasetItems.length));
   }
-  const plan = compilePlan(loaded, [...branches.values()]);
+  const plan = compilePlan(loaded, [...branches.values()], {
+    calibrators: registry.all<Calibrator>("calibrator"),
+  });
   const byName = new Map(datasets.map((dataset) => [dataset.name, dataset]));
   const branchList = [...plan.branches];
 
@@ -146,6 +149,7 @@ export async function runAnalysis(
           dataset: byName.get(item.dataset)!,
           entries: item.stop - item.start,
           file: item.file,
+          parameters: loaded.parameters,
         });
       } catch (error) {
         if (!(error instanceof RistrettoError)) throw error;

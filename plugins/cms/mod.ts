@@ -5,3 +5,4 @@
  */
 export * from "./lumi/mod.ts";
 export * from "./toy_nanoaod/mod.ts";
+export * from "./calibrators/mod.ts";
