@@ -58,6 +58,21 @@ export class BranchSchema implements ExprSchema {
     }
   }
 
+  /** Adds a variable an analysis module computes: per event, or per object of `collection`. */
+  addVariable(name: string, options: { collection?: string; type?: "number" | "bool" } = {}): void {
+    const type = options.type ?? "number";
+    if (options.collection) {
+      this.#kinds.set(`${options.collection}.${name}`, {
+        jagged: true,
+        collection: options.collection,
+        type,
+      });
+      this.#fields.get(options.collection)?.push(name);
+    } else {
+      this.#kinds.set(name, { jagged: false, type });
+    }
+  }
+
   kindOf(path: string): ExprFieldKind | undefined {
     return this.#kinds.get(path);
   }

@@ -3,6 +3,16 @@
  * and write the outputs.
  * @module
  */
+export {
+  addModuleVariables,
+  type AnalysisModule,
+  loadAnalysisModule,
+  type ModuleContext,
+  type ModuleCut,
+  type ModuleHook,
+  type ModuleVariable,
+  type ModuleWeight,
+} from "./analysis_module.ts";
 export { BranchSchema } from "./branch_schema.ts";
 export {
   type CutflowEntry,

@@ -14,10 +14,17 @@ import type { BranchInfo, Calibrator } from "../plugin/types.ts";
 import { type CategoryDefinition, expandCategories } from "../selection/categories.ts";
 import type { TriggerSpec } from "../selection/trigger.ts";
 import { BranchSchema } from "./branch_schema.ts";
+import type { AnalysisModule, ModuleCut, ModuleWeight } from "./analysis_module.ts";
 
 /** A cut ready to run: an expression, or the trigger selection. */
 export type PlannedCut =
   | { readonly kind: "expr"; readonly name: string; readonly expr: CompiledExpression }
+  | {
+    readonly kind: "module";
+    readonly name: string;
+    readonly cut: ModuleCut;
+    readonly params: Readonly<Record<string, unknown>>;
+  }
   | { readonly kind: "trigger"; readonly name: string; readonly spec: TriggerSpec };
 
 /** A named object collection derived from another. */
@@ -39,6 +46,7 @@ export interface PlannedCategory {
 export type PlannedWeight =
   | { readonly kind: "genWeight"; readonly name: "genWeight" }
   | { readonly kind: "normalisation"; readonly name: "lumi" | "XS" }
+  | { readonly kind: "module"; readonly name: string; readonly compute: ModuleWeight }
   | {
     readonly kind: "expr";
     readonly name: string;
@@ -113,6 +121,8 @@ export interface Plan {
   readonly columns: readonly PlannedColumns[];
   /** Branches the analysis reads (NanoAOD names). */
   readonly branches: ReadonlySet<string>;
+  /** The analysis module (empty when the config names none). */
+  readonly module: AnalysisModule;
 }
 
 const BUILTIN_WEIGHTS = ["genWeight", "lumi", "XS"];
@@ -126,8 +136,9 @@ const BUILTIN_WEIGHTS = ["genWeight", "lumi", "XS"];
 export function compilePlan(
   loaded: LoadedConfig,
   branches: readonly BranchInfo[],
-  options: { calibrators?: readonly Calibrator[] } = {},
+  options: { calibrators?: readonly Calibrator[]; module?: AnalysisModule } = {},
 ): Plan {
+  const module = options.module ?? {};
   const { config } = loaded;
   const schema = new BranchSchema(branches);
   const fields = new Set<string>();
@@ -162,11 +173,21 @@ export function compilePlan(
           expr: compile(spec.expr, [section, index, "expr"]),
         };
       }
+      const moduleCut = module.cuts?.[spec.use];
+      if (moduleCut) {
+        return {
+          kind: "module",
+          name: spec.name ?? spec.use,
+          cut: moduleCut,
+          params: spec.params ?? {},
+        };
+      }
       if (spec.use !== "trigger") {
+        const known = ["trigger", ...Object.keys(module.cuts ?? {})];
         return fail(
           "CONFIG_UNKNOWN_CUT",
           [section, index, "use"],
-          `unknown cut "${spec.use}"${didYouMean(spec.use, ["trigger"])}; known: trigger`,
+          `unknown cut "${spec.use}"${didYouMean(spec.use, known)}; known: ${known.join(", ")}`,
         );
       }
       if (!config.trigger) {
@@ -247,6 +268,17 @@ export function compilePlan(
     });
   }
 
+  for (const [name, variable] of Object.entries(module.variables ?? {})) {
+    if (variable.collection && !schema.isCollection(variable.collection)) {
+      fail(
+        "CONFIG_UNKNOWN_NAME",
+        ["module"],
+        `the analysis module's variable "${name}" belongs to unknown collection "${variable.collection}"`,
+      );
+    }
+    schema.addVariable(name, { collection: variable.collection, type: variable.type });
+  }
+
   const preselection = cuts("preselection", config.preselection);
 
   const categories = expandCategories(config.categories).map((category: CategoryDefinition) => ({
@@ -269,6 +301,9 @@ export function compilePlan(
   weights.set("genWeight", { kind: "genWeight", name: "genWeight" });
   weights.set("lumi", { kind: "normalisation", name: "lumi" });
   weights.set("XS", { kind: "normalisation", name: "XS" });
+  for (const [name, compute] of Object.entries(module.weights ?? {})) {
+    weights.set(name, { kind: "module", name, compute });
+  }
   for (const [name, definition] of Object.entries(config.weightDefinitions)) {
     if (BUILTIN_WEIGHTS.includes(name)) {
       fail(
@@ -306,7 +341,9 @@ export function compilePlan(
             }`,
           );
         }
-        if (needsVariation && (weight!.kind !== "expr" || !weight!.up || !weight!.down)) {
+        const varies = weight!.kind === "module" ||
+          (weight!.kind === "expr" && weight!.up && weight!.down);
+        if (needsVariation && !varies) {
           fail(
             "CONFIG_INVALID",
             [...path, index],
@@ -470,7 +507,19 @@ export function compilePlan(
     [...fields].filter((field) => field !== "genWeight" || schema.kindOf("genWeight")),
     collections,
   );
-  for (const input of calibratorInputs) {
+  const branchNames = branches.map((branch) => branch.name);
+  for (const input of module.inputs ?? []) {
+    if (!branchNames.includes(input)) {
+      fail(
+        "CONFIG_UNKNOWN_NAME",
+        ["module"],
+        `the analysis module reads branch "${input}", which the files do not have${
+          didYouMean(input, branchNames)
+        }`,
+      );
+    }
+  }
+  for (const input of [...calibratorInputs, ...(module.inputs ?? [])]) {
     if (branches.some((branch) => branch.name === input)) branchesToRead.add(input);
   }
   return {
@@ -488,6 +537,7 @@ export function compilePlan(
     histograms,
     columns,
     branches: branchesToRead,
+    module,
   };
 
   function eventCondition(expr: CompiledExpression, path: ValuePath): CompiledExpression {

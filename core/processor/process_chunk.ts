@@ -15,6 +15,8 @@ import { triggerMask } from "../selection/trigger.ts";
 import type { AxisSpec } from "../config/schema.ts";
 import type { CutflowEntry, DatasetOutput } from "./chunk_output.ts";
 import { eventsEnv } from "./events_env.ts";
+import { addModuleVariables, type ModuleContext } from "./analysis_module.ts";
+import { InputError } from "../errors/ristretto_error.ts";
 import type { Plan, PlannedCut, PlannedHistogram } from "./plan.ts";
 import type { CompiledExpression } from "../expr/mod.ts";
 
@@ -43,9 +45,12 @@ export function processChunk(
   let genWeight = genWeightsOf(events, dataset.isMC);
   const initial = entryOf(genWeight);
 
+  const moduleContext = { dataset, parameters: context.parameters ?? {} };
+  const hooks = plan.module.hooks ?? {};
   const skimMask = cutsMask(plan.skim, events, context);
   events = events.selectEvents(skimMask);
   genWeight = select(genWeight, skimMask);
+  if (hooks.afterSkim) events = hooks.afterSkim(events, moduleContext);
   const skimmed = entryOf(genWeight);
 
   const output: DatasetOutput = {
@@ -106,8 +111,11 @@ export function processChunk(
       });
     }
     varied = applyObjects(plan, varied);
+    if (hooks.afterObjects) varied = hooks.afterObjects(varied, moduleContext);
+    varied = addModuleVariables(plan.module, varied, moduleContext);
     const preselMask = cutsMask(plan.preselection, varied, context);
     varied = varied.selectEvents(preselMask);
+    if (hooks.afterPreselection) varied = hooks.afterPreselection(varied, moduleContext);
     const weightsAfterPresel = select(genWeight, preselMask);
     const env = eventsEnv(varied);
     const categoryMasks = plan.categories.map((category) => {
@@ -115,7 +123,7 @@ export function processChunk(
       for (const cut of category.cuts) andInto(mask, cut.evaluate(env));
       return mask;
     });
-    const weights = new WeightCache(plan, varied, weightsAfterPresel, dataset.isMC);
+    const weights = new WeightCache(plan, varied, weightsAfterPresel, moduleContext);
     const histogramValues = new Map<string, Column[]>();
     for (const histogram of plan.histograms) {
       if (shape !== "nominal" && !histogram.spec.variations) continue;
@@ -223,6 +231,9 @@ function cutsMask(cuts: readonly PlannedCut[], events: Events, context: ChunkCon
   for (const cut of cuts) {
     if (cut.kind === "expr") {
       andInto(mask, cut.expr.evaluate(env));
+    } else if (cut.kind === "module") {
+      const parameters = context.parameters ?? {};
+      andInto(mask, cut.cut(events, cut.params, { dataset: context.dataset, parameters }));
     } else {
       andInto(
         mask,
@@ -382,14 +393,16 @@ class WeightCache {
   readonly #events: Events;
   readonly #genWeight: Float64Array;
   readonly #isMC: boolean;
+  readonly #context: ModuleContext;
   readonly #arrays = new Map<string, Float64Array>();
   readonly #totals = new Map<string, Float64Array>();
 
-  constructor(plan: Plan, events: Events, genWeight: Float64Array, isMC: boolean) {
+  constructor(plan: Plan, events: Events, genWeight: Float64Array, context: ModuleContext) {
     this.#plan = plan;
     this.#events = events;
     this.#genWeight = genWeight;
-    this.#isMC = isMC;
+    this.#isMC = context.dataset.isMC;
+    this.#context = context;
   }
 
   /** The weight of each event for (sample, category, variation). */
@@ -428,7 +441,27 @@ class WeightCache {
     const weight = this.#plan.weights.get(name)!;
     let values: Float64Array | undefined;
     if (weight.kind === "genWeight") values = this.#genWeight;
-    else if (weight.kind === "expr") {
+    else if (weight.kind === "module") {
+      const computed = weight.compute(this.#events, this.#context);
+      for (const [which, array] of Object.entries(computed)) {
+        if (
+          array !== undefined &&
+          (!(array instanceof Float64Array) || array.length !== this.#events.length)
+        ) {
+          throw new InputError(
+            "MODULE_BAD_WEIGHT",
+            `Cannot use weight "${name}": its ${which} values must be a Float64Array of ${this.#events.length} entries`,
+          );
+        }
+      }
+      values = shift === "nominal" ? computed.nominal : computed[shift];
+      if (!values) {
+        throw new InputError(
+          "MODULE_BAD_WEIGHT",
+          `Cannot vary weight "${name}": the analysis module returned no ${shift} values`,
+        );
+      }
+    } else if (weight.kind === "expr") {
       const expr = shift === "up" ? weight.up! : shift === "down" ? weight.down! : weight.nominal;
       values = Float64Array.from(expr.evaluate(eventsEnv(this.#events)) as ArrayLike<number>);
     }

@@ -6,6 +6,7 @@ import { ConfigError } from "../config/config_error.ts";
 import type { BranchInfo } from "../plugin/types.ts";
 import type { StrCategoryAxis } from "../hist/axes.ts";
 import { compilePlan } from "./plan.ts";
+import type { AnalysisModule } from "./analysis_module.ts";
 import { processChunk } from "./process_chunk.ts";
 
 // Four hand-made events. Muon and jet positions are chosen so each cut's outcome is obvious:
@@ -172,4 +173,124 @@ Deno.test("compilePlan: an unknown field in an expression points into the config
       return true;
     },
   );
+});
+
+Deno.test("an analysis module adds variables, cuts, weights and hooks that the YAML names", () => {
+  let hookCalls = 0;
+  const module: AnalysisModule = {
+    variables: {
+      // twice the leading good muon pt: e0 -> 100, e1 -> 50
+      twiceLeadingPt: {
+        compute: (events) => {
+          const pt = events.collection("GoodMuon").get("pt");
+          const out = new Float64Array(events.length);
+          for (let i = 0; i < events.length; i++) {
+            out[i] = pt.offsets[i + 1] > pt.offsets[i]
+              ? 2 * Number(pt.content[pt.offsets[i]])
+              : NaN;
+          }
+          return out;
+        },
+      },
+      // per jet: |eta| < 0.5 (the 60 GeV jet of e0 is at eta 1: not central)
+      isCentral: {
+        collection: "GoodJet",
+        type: "bool",
+        compute: (events) => {
+          const eta = events.collection("GoodJet").get("eta");
+          const content = new Uint8Array(eta.content.length);
+          for (let j = 0; j < content.length; j++) {
+            content[j] = Math.abs(Number(eta.content[j])) < 0.5 ? 1 : 0;
+          }
+          return { offsets: eta.offsets, content };
+        },
+      },
+    },
+    // keeps events with at least one jet in the file: drops e1 at preselection
+    cuts: {
+      anyJet: (events, params) => {
+        const counts = events.column("nJet") as Uint32Array;
+        return Uint8Array.from(counts, (n) => n >= Number(params.min) ? 1 : 0);
+      },
+    },
+    weights: {
+      flat: (events) => ({
+        nominal: new Float64Array(events.length).fill(2),
+        up: new Float64Array(events.length).fill(3),
+        down: new Float64Array(events.length).fill(1),
+      }),
+    },
+    hooks: {
+      afterPreselection: (events) => {
+        hookCalls++;
+        return events;
+      },
+    },
+  };
+  const text = config
+    .replace(
+      "  - count(GoodMuon) >= 1\n",
+      "  - count(GoodMuon) >= 1\n  - {use: anyJet, params: {min: 1}}\n",
+    )
+    .replace("inclusive: [genWeight, sf]", "inclusive: [genWeight, flat]")
+    .replace("inclusive: [sf]", "inclusive: [flat]")
+    .replace(
+      "histograms:\n",
+      "histograms:\n  twice:\n    axes: [{expr: twiceLeadingPt, bins: 4, start: 0, stop: 200}]\n" +
+        "  central:\n    axes: [{expr: count(GoodJet.isCentral), bins: 3, start: 0, stop: 3, integer: true}]\n",
+    );
+  const plan = compilePlan(configFromText("unit.yaml", text), branches, { module });
+  const output = processChunk(plan, columns, { dataset, entries: 4 });
+  const sample = output.samples.toy;
+  strictEqual(hookCalls, 1); // one shape variation (nominal): one call
+  deepStrictEqual(sample.cutflow.nominal.presel, { events: 1, sumw: 2 }); // e1 dropped
+  const twice = sample.histograms.twice;
+  // e0: 100 GeV in bin [100, 150); weight genWeight 2 x flat 2 = 4 (up 6, down 2)
+  deepStrictEqual([...twice.select({ cat: "one", variation: "nominal" }).values()], [0, 0, 4, 0]);
+  deepStrictEqual([...twice.select({ cat: "one", variation: "flatUp" }).values()], [0, 0, 6, 0]);
+  deepStrictEqual([...twice.select({ cat: "one", variation: "flatDown" }).values()], [0, 0, 2, 0]);
+  deepStrictEqual([...twice.select({ cat: "two", variation: "nominal" }).values()], [0, 0, 0, 0]);
+  // no central jet in e0
+  deepStrictEqual([
+    ...sample.histograms.central.select({ cat: "one", variation: "nominal" }).values(),
+  ], [4, 0, 0]);
+
+  throws(
+    () =>
+      compilePlan(
+        configFromText("unit.yaml", text.replace("use: anyJet", "use: anyJets")),
+        branches,
+        { module },
+      ),
+    (error: unknown) =>
+      error instanceof ConfigError && error.message.includes('did you mean "anyJet"'),
+  );
+});
+
+Deno.test("subsamples split a sample and cartesian categories join their names", () => {
+  const text = config
+    .replace(
+      "categories:\n  one: count(GoodMuon) == 1\n  two: count(GoodMuon) == 2\n",
+      "categories:\n  cartesian:\n    - name: muons\n      cuts: {one: count(GoodMuon) == 1, two: count(GoodMuon) == 2}\n" +
+        "    - name: met\n      cuts: {lowMET: MET.pt < 15, highMET: MET.pt >= 15}\n" +
+        "subsamples:\n  toy:\n    withJets: count(GoodJet) >= 1\n    noJets: count(GoodJet) == 0\n",
+    );
+  const plan = compilePlan(configFromText("unit.yaml", text), branches);
+  deepStrictEqual(plan.categories.map((category) => category.name), [
+    "one_lowMET",
+    "one_highMET",
+    "two_lowMET",
+    "two_highMET",
+  ]);
+  const output = processChunk(plan, columns, { dataset, entries: 4 });
+  deepStrictEqual(Object.keys(output.samples).sort(), ["toy__noJets", "toy__withJets"]);
+  // e0 (MET 10, one good muon, one good jet) is the only event with jets.
+  const withJets = output.samples.toy__withJets.cutflow.nominal;
+  strictEqual(withJets.presel.events, 1);
+  strictEqual(withJets.one_lowMET.events, 1);
+  strictEqual(withJets.two_highMET.events, 0);
+  // e1 (MET 20, two good muons, no jet)
+  const noJets = output.samples.toy__noJets.cutflow.nominal;
+  deepStrictEqual(noJets.two_highMET, { events: 1, sumw: -1 });
+  strictEqual(noJets.one_lowMET.events, 0);
 });

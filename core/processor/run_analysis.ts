@@ -25,6 +25,7 @@ import type {
 } from "../plugin/types.ts";
 import { type DatasetOutput, mergeDatasetOutput } from "./chunk_output.ts";
 import { compilePlan, type Plan } from "./plan.ts";
+import { loadAnalysisModule } from "./analysis_module.ts";
 import { processChunk } from "./process_chunk.ts";
 import { compareWorkItems, splitEntries, type WorkItem, workItemKey } from "./work_item.ts";
 
@@ -126,8 +127,12 @@ export async function runAnalysis(
     }
     items.push(...datasetItems.slice(0, options.limitChunks ?? datasetItems.length));
   }
+  const module = loaded.config.module
+    ? await loadAnalysisModule(resolveFrom(loaded.baseDir, loaded.config.module))
+    : undefined;
   const plan = compilePlan(loaded, [...branches.values()], {
     calibrators: registry.all<Calibrator>("calibrator"),
+    module,
   });
   const byName = new Map(datasets.map((dataset) => [dataset.name, dataset]));
   const branchList = [...plan.branches];
