@@ -6,6 +6,11 @@
  */
 import { Command, CommanderError } from "commander";
 import { RistrettoError } from "@ristretto/core/errors";
+import { correctionsCommand } from "./commands/corrections.ts";
+import { rootReader } from "@ristretto/root";
+import { parquetReader } from "@ristretto/parquet";
+import { inspectCommand } from "./commands/inspect.ts";
+import { runCommand } from "./commands/run.ts";
 
 /** Builds the whole command tree (exported so tests can run commands in-process). */
 export function buildProgram(): Command {
@@ -14,6 +19,15 @@ export function buildProgram(): Command {
     .version("0.1.0")
     .showHelpAfterError()
     .exitOverride();
+  program.addCommand(runCommand());
+  program.addCommand(inspectCommand([rootReader(), parquetReader()]));
+  program.addCommand(correctionsCommand());
+  // Subcommands added with addCommand do not inherit these settings: apply them everywhere.
+  const configure = (command: Command) => {
+    command.exitOverride().showHelpAfterError();
+    command.commands.forEach(configure);
+  };
+  configure(program);
   return program;
 }
 

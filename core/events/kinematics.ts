@@ -393,6 +393,11 @@ export function pairMass(a: PtEtaPhiMass, b: PtEtaPhiMass): Float64Array {
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const ptA = a.pt[i], ptB = b.pt[i];
+    // A missing object (NaN pt) makes a missing mass; skip the trigonometry for it.
+    if (ptA !== ptA || ptB !== ptB) {
+      out[i] = NaN;
+      continue;
+    }
     const pzA = ptA * Math.sinh(a.eta[i]), pzB = ptB * Math.sinh(b.eta[i]);
     const mA = a.mass[i], mB = b.mass[i];
     const x = ptA * Math.cos(a.phi[i]) + ptB * Math.cos(b.phi[i]);

@@ -15,55 +15,63 @@ export function bit(condition: boolean): number {
   return (condition as unknown as number) | 0;
 }
 
-/** out[k] = a[k] op b[k] for k < n. */
-export function binaryLoop(op: BinaryOperator, a: F64, b: F64, out: F64, n: number): void {
+/** out[k] = a[i + k] op b[j + k] for k < n (registers, or columns read in place). */
+export function binaryLoop(
+  op: BinaryOperator,
+  a: NumberArray,
+  i: number,
+  b: NumberArray,
+  j: number,
+  out: F64,
+  n: number,
+): void {
   switch (op) {
     case "+":
-      for (let k = 0; k < n; k++) out[k] = a[k] + b[k];
+      for (let k = 0; k < n; k++) out[k] = a[i + k] + b[j + k];
       return;
     case "-":
-      for (let k = 0; k < n; k++) out[k] = a[k] - b[k];
+      for (let k = 0; k < n; k++) out[k] = a[i + k] - b[j + k];
       return;
     case "*":
-      for (let k = 0; k < n; k++) out[k] = a[k] * b[k];
+      for (let k = 0; k < n; k++) out[k] = a[i + k] * b[j + k];
       return;
     case "/":
-      for (let k = 0; k < n; k++) out[k] = a[k] / b[k];
+      for (let k = 0; k < n; k++) out[k] = a[i + k] / b[j + k];
       return;
     case "%":
-      for (let k = 0; k < n; k++) out[k] = a[k] % b[k];
+      for (let k = 0; k < n; k++) out[k] = a[i + k] % b[j + k];
       return;
     case "**":
-      for (let k = 0; k < n; k++) out[k] = a[k] ** b[k];
+      for (let k = 0; k < n; k++) out[k] = a[i + k] ** b[j + k];
       return;
     case "<":
-      for (let k = 0; k < n; k++) out[k] = bit(a[k] < b[k]);
+      for (let k = 0; k < n; k++) out[k] = bit(a[i + k] < b[j + k]);
       return;
     case "<=":
-      for (let k = 0; k < n; k++) out[k] = bit(a[k] <= b[k]);
+      for (let k = 0; k < n; k++) out[k] = bit(a[i + k] <= b[j + k]);
       return;
     case ">":
-      for (let k = 0; k < n; k++) out[k] = bit(a[k] > b[k]);
+      for (let k = 0; k < n; k++) out[k] = bit(a[i + k] > b[j + k]);
       return;
     case ">=":
-      for (let k = 0; k < n; k++) out[k] = bit(a[k] >= b[k]);
+      for (let k = 0; k < n; k++) out[k] = bit(a[i + k] >= b[j + k]);
       return;
     case "==":
-      for (let k = 0; k < n; k++) out[k] = bit(a[k] === b[k]);
+      for (let k = 0; k < n; k++) out[k] = bit(a[i + k] === b[j + k]);
       return;
     case "!=":
       for (let k = 0; k < n; k++) {
-        const x = a[k];
-        const y = b[k];
+        const x = a[i + k];
+        const y = b[j + k];
         out[k] = bit(x !== y) & bit(x === x) & bit(y === y);
       }
       return;
     // Operands of && and || are already 0/1.
     case "&&":
-      for (let k = 0; k < n; k++) out[k] = a[k] * b[k];
+      for (let k = 0; k < n; k++) out[k] = a[i + k] * b[j + k];
       return;
     case "||":
-      for (let k = 0; k < n; k++) out[k] = bit(a[k] + b[k] > 0);
+      for (let k = 0; k < n; k++) out[k] = bit(a[i + k] + b[j + k] > 0);
       return;
   }
 }
@@ -165,77 +173,85 @@ export function binaryScalarLoop(
   }
 }
 
-/** out[k] = fn(a[k]) (or fn(a[k], b[k]) for two-argument functions) for k < n. */
-export function mathLoop(fn: MathFunction, a: F64, b: F64 | undefined, out: F64, n: number): void {
+/** out[k] = fn(a[i + k]) (or fn(a[i + k], b[j + k]) for two-argument functions) for k < n. */
+export function mathLoop(
+  fn: MathFunction,
+  a: NumberArray,
+  i: number,
+  b: NumberArray | undefined,
+  j: number,
+  out: F64,
+  n: number,
+): void {
   switch (fn) {
     case "abs":
-      for (let k = 0; k < n; k++) out[k] = Math.abs(a[k]);
+      for (let k = 0; k < n; k++) out[k] = Math.abs(a[i + k]);
       return;
     case "sqrt":
-      for (let k = 0; k < n; k++) out[k] = Math.sqrt(a[k]);
+      for (let k = 0; k < n; k++) out[k] = Math.sqrt(a[i + k]);
       return;
     case "exp":
-      for (let k = 0; k < n; k++) out[k] = Math.exp(a[k]);
+      for (let k = 0; k < n; k++) out[k] = Math.exp(a[i + k]);
       return;
     case "log":
-      for (let k = 0; k < n; k++) out[k] = Math.log(a[k]);
+      for (let k = 0; k < n; k++) out[k] = Math.log(a[i + k]);
       return;
     case "log10":
-      for (let k = 0; k < n; k++) out[k] = Math.log10(a[k]);
+      for (let k = 0; k < n; k++) out[k] = Math.log10(a[i + k]);
       return;
     case "cos":
-      for (let k = 0; k < n; k++) out[k] = Math.cos(a[k]);
+      for (let k = 0; k < n; k++) out[k] = Math.cos(a[i + k]);
       return;
     case "sin":
-      for (let k = 0; k < n; k++) out[k] = Math.sin(a[k]);
+      for (let k = 0; k < n; k++) out[k] = Math.sin(a[i + k]);
       return;
     case "tan":
-      for (let k = 0; k < n; k++) out[k] = Math.tan(a[k]);
+      for (let k = 0; k < n; k++) out[k] = Math.tan(a[i + k]);
       return;
     case "acos":
-      for (let k = 0; k < n; k++) out[k] = Math.acos(a[k]);
+      for (let k = 0; k < n; k++) out[k] = Math.acos(a[i + k]);
       return;
     case "asin":
-      for (let k = 0; k < n; k++) out[k] = Math.asin(a[k]);
+      for (let k = 0; k < n; k++) out[k] = Math.asin(a[i + k]);
       return;
     case "atan":
-      for (let k = 0; k < n; k++) out[k] = Math.atan(a[k]);
+      for (let k = 0; k < n; k++) out[k] = Math.atan(a[i + k]);
       return;
     case "cosh":
-      for (let k = 0; k < n; k++) out[k] = Math.cosh(a[k]);
+      for (let k = 0; k < n; k++) out[k] = Math.cosh(a[i + k]);
       return;
     case "sinh":
-      for (let k = 0; k < n; k++) out[k] = Math.sinh(a[k]);
+      for (let k = 0; k < n; k++) out[k] = Math.sinh(a[i + k]);
       return;
     case "tanh":
-      for (let k = 0; k < n; k++) out[k] = Math.tanh(a[k]);
+      for (let k = 0; k < n; k++) out[k] = Math.tanh(a[i + k]);
       return;
     case "floor":
-      for (let k = 0; k < n; k++) out[k] = Math.floor(a[k]);
+      for (let k = 0; k < n; k++) out[k] = Math.floor(a[i + k]);
       return;
     case "ceil":
-      for (let k = 0; k < n; k++) out[k] = Math.ceil(a[k]);
+      for (let k = 0; k < n; k++) out[k] = Math.ceil(a[i + k]);
       return;
     case "round":
-      for (let k = 0; k < n; k++) out[k] = Math.round(a[k]);
+      for (let k = 0; k < n; k++) out[k] = Math.round(a[i + k]);
       return;
   }
   const c = b!;
   switch (fn) {
     case "atan2":
-      for (let k = 0; k < n; k++) out[k] = Math.atan2(a[k], c[k]);
+      for (let k = 0; k < n; k++) out[k] = Math.atan2(a[i + k], c[j + k]);
       return;
     case "pow":
-      for (let k = 0; k < n; k++) out[k] = a[k] ** c[k];
+      for (let k = 0; k < n; k++) out[k] = a[i + k] ** c[j + k];
       return;
     case "min":
-      for (let k = 0; k < n; k++) out[k] = Math.min(a[k], c[k]);
+      for (let k = 0; k < n; k++) out[k] = Math.min(a[i + k], c[j + k]);
       return;
     case "max":
-      for (let k = 0; k < n; k++) out[k] = Math.max(a[k], c[k]);
+      for (let k = 0; k < n; k++) out[k] = Math.max(a[i + k], c[j + k]);
       return;
     case "deltaPhi":
-      for (let k = 0; k < n; k++) out[k] = wrapDeltaPhi(a[k], c[k]);
+      for (let k = 0; k < n; k++) out[k] = wrapDeltaPhi(a[i + k], c[j + k]);
       return;
   }
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { Column, Jagged } from "../columns/types.ts";
-import { fixtureEnv, fixtureSchema } from "./_fixture.ts";
+import { fixtureEnv, fixtureSchema, mapEnv } from "./_fixture.ts";
+import { schemaOf } from "./env.ts";
 import { compileExpression } from "./mod.ts";
 
 // The fixture (see _fixture.ts), per event:
@@ -246,4 +247,20 @@ Deno.test("evaluating on an environment that does not match the schema is an Exp
     names: () => [],
   };
   assert.throws(() => compiled.evaluate(empty), { code: "EXPR_ENVIRONMENT" });
+});
+
+Deno.test("mass uses the objects' masses", () => {
+  const offsets = Int32Array.of(0, 2);
+  const env = mapEnv(
+    new Map<string, Column>([
+      ["Lepton.pt", { offsets, content: Float64Array.of(3, 4) }],
+      ["Lepton.eta", { offsets, content: Float64Array.of(0, 0) }],
+      ["Lepton.phi", { offsets, content: Float64Array.of(0, Math.PI / 2) }],
+      ["Lepton.mass", { offsets, content: Float64Array.of(1, 2) }],
+    ]),
+  );
+  // p1 = (3, 0, 0), E1 = sqrt(9 + 1); p2 = (0, 4, 0), E2 = sqrt(16 + 4)
+  // m^2 = (E1 + E2)^2 - |p1 + p2|^2 = 10 + 20 + 2 sqrt(200) - 25 = 5 + 2 sqrt(200)
+  const mass = compileExpression("mass(Lepton[0], Lepton[1])", schemaOf(env)).evaluate(env);
+  close([...(mass as Float64Array)], [Math.sqrt(5 + 2 * Math.sqrt(200))], "massive pair");
 });

@@ -47,7 +47,8 @@ export interface SchemaOfOptions {
 
 /**
  * The schema of an environment: a path is jagged when its column is, and a jagged path
- * `Jet.pt` belongs to collection `Jet` (the part before the last dot).
+ * `Jet.pt` belongs to collection `Jet` (the part before the last dot). It reads every column
+ * once to see its shape; for core/events' Events (lazily read fields) use `eventsSchema`.
  *
  * @example
  * ```ts

@@ -213,7 +213,10 @@ Deno.test("intCategory: values (not indices), dense table and sparse fallback", 
 
 Deno.test("boolean: masks fill it, non-zero is true", () => {
   const b = boolean("passed");
-  deepStrictEqual(positions(b, [0, 1, 2, -1]), [0, 1, 1, 1]);
+  deepStrictEqual(positions(b, [0, 1, 2, -1, NaN]), [0, 1, 1, 1, 1]);
+  const out = new Int32Array(2);
+  b.indexInto([true, false], out);
+  deepStrictEqual(Array.from(out), [1, 0]);
   equal(b.position(true), 1);
   equal(b.position(false), 0);
   deepStrictEqual(Array.from(b.edges()), [0, 1, 2]);

@@ -52,10 +52,13 @@ export class BooleanAxis implements AxisCommon {
     return this.index(value);
   }
 
-  /** Vectorised lookup: 1 for non-zero, 0 for zero. */
-  indexInto(values: ArrayLike<number>, out: Int32Array): void {
+  /** Vectorised lookup: 0 for zero or false, 1 otherwise (masks, or arrays of booleans). */
+  indexInto(values: ArrayLike<number | boolean>, out: Int32Array): void {
     const n = values.length;
-    for (let i = 0; i < n; i++) out[i] = values[i] !== 0 ? 1 : 0;
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      out[i] = v === 0 || v === false ? 0 : 1;
+    }
   }
 
   /** Unit edges [0, 1, 2]. */

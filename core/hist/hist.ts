@@ -35,7 +35,13 @@ export const STORAGE_FIELDS: Readonly<Record<StorageType, readonly string[]>> = 
  * String-category axes take a string, or per entry either category indices (Int32Array...) or
  * category names; integer-category axes take category values; boolean axes take masks.
  */
-export type FillValue = ArrayLike<number> | readonly string[] | string | number | boolean;
+export type FillValue =
+  | ArrayLike<number>
+  | readonly string[]
+  | readonly boolean[]
+  | string
+  | number
+  | boolean;
 
 /** Options of {@link Hist}. */
 export interface HistOptions {

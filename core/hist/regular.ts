@@ -207,7 +207,21 @@ export class RegularAxis implements AxisCommon {
     const padded = this._paddedEdges;
     // One small module-level kernel per case: V8 optimises each loop on its own, whereas one
     // big method with several loops got deoptimised when the call patterns mixed.
-    if (offsets !== undefined) {
+    if (offsets !== undefined && this.#exact && typeof weight !== "number") {
+      fillOffsetsArrayExact(
+        values,
+        weight,
+        sumW,
+        sumW2,
+        base,
+        stride,
+        offsets,
+        offsetStride,
+        start,
+        scale,
+        bins,
+      );
+    } else if (offsets !== undefined) {
       if (typeof weight === "number") {
         fillOffsetsScalar(
           values,
@@ -570,5 +584,32 @@ function fillScalarExact(
     const j = base + p * stride;
     sumW[j] += weight;
     sumW2[j] += w2;
+  }
+}
+
+function fillOffsetsArrayExact(
+  values: ArrayLike<number>,
+  weights: ArrayLike<number>,
+  sumW: Float64Array,
+  sumW2: Float64Array,
+  base: number,
+  stride: number,
+  offsets: Int32Array,
+  offsetStride: number,
+  start: number,
+  scale: number,
+  bins: number,
+): void {
+  const n = values.length;
+  const over = bins + 1;
+  for (let i = 0; i < n; i++) {
+    const o = offsets[i];
+    if (o < 0) continue;
+    const t = (values[i] - start) * scale;
+    const p = t >= 0 ? (t < bins ? (t | 0) + 1 : over) : (t < 0 ? 0 : over);
+    const j = base + o * offsetStride + p * stride;
+    const w = weights[i];
+    sumW[j] += w;
+    sumW2[j] += w * w;
   }
 }

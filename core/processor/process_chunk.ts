@@ -14,7 +14,7 @@ import { type Axis, integer, regular, strCategory, variable } from "../hist/axes
 import { triggerMask } from "../selection/trigger.ts";
 import type { AxisSpec } from "../config/schema.ts";
 import type { CutflowEntry, DatasetOutput } from "./chunk_output.ts";
-import { eventsEnv } from "./events_env.ts";
+import { eventsEnv } from "../expr/events_env.ts";
 import { addModuleVariables, type ModuleContext } from "./analysis_module.ts";
 import { InputError } from "../errors/ristretto_error.ts";
 import type { Plan, PlannedCut, PlannedHistogram } from "./plan.ts";

@@ -2,4 +2,10 @@
  * Helpers for tests: where the shared data lives, and (later) the contract conformance suites.
  * @module
  */
-export { hasSharedData, sharedDataDir, sharedDataPath } from "./shared_data.ts";
+export {
+  hasSharedData,
+  hasSharedSpec,
+  sharedDataDir,
+  sharedDataPath,
+  sharedSpecPath,
+} from "./shared_data.ts";

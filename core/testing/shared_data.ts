@@ -24,3 +24,17 @@ export function hasSharedData(relative = ""): boolean {
   }
   return present;
 }
+
+/** Absolute path of a file under the shared specs folder (`../shared/specs`). */
+export function sharedSpecPath(relative: string): string {
+  const fromEnv = Deno.env.get("RISTRETTO_SHARED_SPECS");
+  const base = fromEnv ?? fileURLToPath(new URL("../../../shared/specs/", import.meta.url));
+  return base.replace(/\/?$/, "/") + relative;
+}
+
+/** True when the shared spec file exists; tests use `ignore: !hasSharedSpec(...)`. */
+export function hasSharedSpec(relative = ""): boolean {
+  const present = existsSync(sharedSpecPath(relative));
+  if (!present) console.warn(`skipping: shared spec ${sharedSpecPath(relative)} is absent`);
+  return present;
+}

@@ -1,2 +1,45 @@
-/** placeholder module, filled by its package. @module */
-export {};
+/**
+ * Native columnar ROOT TTree reader: file -> directory/keys -> TTree/TBranch/TLeaf -> baskets
+ * (zlib, LZMA, LZ4, zstd; on disk or embedded in the tree) -> TypedArrays and jagged columns.
+ *
+ * @example
+ * ```ts ignore
+ * import { rootReader } from "@ristretto/root";
+ * import { openLocalFile } from "@ristretto/core/io";
+ * const file = await rootReader().open(await openLocalFile("nano_dy.root"));
+ * const columns = await file.read("Events", ["Jet_pt"]);
+ * ```
+ * @module
+ */
+export { type RootContext, type RootErrorCode, RootFormatError } from "./errors.ts";
+export {
+  type FileHeader,
+  openRootFile,
+  type OpenRootFileOptions,
+  type RootFile,
+  type RootKey,
+  type RootRecord,
+} from "./file.ts";
+export {
+  type BasketRef,
+  emptyStats,
+  type ReadOptions,
+  type ReadStats,
+  type RootBranch,
+  RootTree,
+} from "./tree.ts";
+export {
+  defaults,
+  openRootTrees,
+  openRootUrl,
+  ROOT_READER_VERSION,
+  rootReader,
+  type RootReaderOptions,
+  RootTreeFile,
+} from "./reader.ts";
+export {
+  type BlockCounts,
+  type Codec,
+  type DecompressOptions,
+  decompressRecord,
+} from "./_decompress.ts";

@@ -1,0 +1,512 @@
+/**
+ * The default example analysis (configs/example/analysis.yaml) written out by hand, event by
+ * event, as a physicist would check it: plain loops over the rows of the generated Parquet
+ * files, read with hyparquet directly. Nothing from core/ or plugins/ is used, so a bug in the
+ * framework's expressions, collections, kinematics, histograms, merging or normalisation cannot
+ * hide itself by also being in the reference.
+ *
+ * Keep this in step with the example: the end-to-end test fails when the example fills a
+ * histogram, category or variation this file does not know.
+ * @module
+ */
+import { parquetReadObjects } from "hyparquet";
+import { compressors } from "hyparquet-compressors";
+
+/** Binning of one histogram axis, as written in the config. */
+export interface ReferenceAxis {
+  readonly kind: "regular" | "integer" | "variable";
+  /** Number of bins (integer axis: stop - start; variable: edges - 1). */
+  readonly bins: number;
+  readonly start: number;
+  readonly stop: number;
+  /** Bin edges of a variable axis. */
+  readonly edges?: readonly number[];
+  /** Flow bins (both on unless the config turns one off). */
+  readonly underflow: boolean;
+  readonly overflow: boolean;
+}
+
+/** One event after the object selection, as the histograms see it. */
+export interface SelectedEvent {
+  /** Indices of the good muons, good jets and b jets in the event's Muon / Jet lists. */
+  readonly goodMuons: readonly number[];
+  readonly goodJets: readonly number[];
+  readonly bJets: readonly number[];
+  /** Jet pt after the calibration of this shape variation. */
+  readonly jetPt: readonly number[];
+  readonly jetEta: readonly number[];
+  readonly muonPt: readonly number[];
+  readonly muonEta: readonly number[];
+  /** m(mu mu) of the two leading good muons; NaN with fewer than two. */
+  readonly dimuonMass: number;
+  /** MET after the calibration of this shape variation. */
+  readonly met: number;
+}
+
+/** One histogram: its axis, the categories it is filled in, and its entries per event. */
+export interface ReferenceHistogramSpec {
+  readonly axis: ReferenceAxis;
+  readonly categories: readonly string[];
+  /** The values to fill for one event (NaN entries are skipped). */
+  readonly values: (event: SelectedEvent) => readonly number[];
+}
+
+/** The categories of the example, in config order. */
+export const CATEGORIES = ["Zmumu", "ttbar_1b", "ttbar_2b"] as const;
+type Category = (typeof CATEGORIES)[number];
+
+/** Weight variations of simulation, filled with the nominal jets. */
+export const WEIGHT_VARIATIONS = ["nominal", "muonIdToyUp", "muonIdToyDown"] as const;
+/** Shape variations of simulation (jet energy scale), filled with the nominal weight. */
+export const SHAPE_VARIATIONS = ["JES_flatUp", "JES_flatDown"] as const;
+/** Every variation bin of a simulated histogram; data has only the nominal. */
+export const MC_VARIATIONS = [...WEIGHT_VARIATIONS, ...SHAPE_VARIATIONS] as const;
+
+const ALL = [...CATEGORIES];
+
+function regular(bins: number, start: number, stop: number, flow = {}): ReferenceAxis {
+  return { kind: "regular", bins, start, stop, underflow: true, overflow: true, ...flow };
+}
+function integer(start: number, stop: number): ReferenceAxis {
+  return { kind: "integer", bins: stop - start, start, stop, underflow: true, overflow: true };
+}
+
+/** The i-th element of a selection, NaN when the event has fewer (a missing object). */
+function at(values: readonly number[], indices: readonly number[], i: number): number {
+  return i < indices.length ? values[indices[i]] : NaN;
+}
+
+/** Every histogram of the example (configs/example/analysis.yaml) with its binning. */
+export const HISTOGRAMS: Readonly<Record<string, ReferenceHistogramSpec>> = {
+  dimuon_mass: {
+    axis: regular(60, 60, 120),
+    categories: ["Zmumu"],
+    values: (e) => [e.dimuonMass],
+  },
+  muon_pt: {
+    axis: regular(50, 0, 250),
+    categories: ALL,
+    values: (e) => [at(e.muonPt, e.goodMuons, 0)],
+  },
+  muon_eta: {
+    axis: regular(48, -2.4, 2.4),
+    categories: ALL,
+    values: (e) => [at(e.muonEta, e.goodMuons, 0)],
+  },
+  // One entry per good jet.
+  jet_pt: {
+    axis: regular(50, 0, 500),
+    categories: ALL,
+    values: (e) => e.goodJets.map((j) => e.jetPt[j]),
+  },
+  njets: { axis: integer(0, 10), categories: ALL, values: (e) => [e.goodJets.length] },
+  nbjets: { axis: integer(0, 5), categories: ALL, values: (e) => [e.bJets.length] },
+  ht: {
+    axis: regular(40, 0, 1200),
+    categories: ALL,
+    values: (e) => [e.goodJets.reduce((sum, j) => sum + e.jetPt[j], 0)],
+  },
+  met: { axis: regular(40, 0, 400), categories: ALL, values: (e) => [e.met] },
+};
+
+/**
+ * Histograms the test adds to the example (EXTRA_HISTOGRAMS_YAML) to reach what the example
+ * alone does not: missing objects (NaN, never filled) in every category, a variable axis, and
+ * axes without an underflow or overflow bin.
+ */
+export const EXTRA_HISTOGRAMS: Readonly<Record<string, ReferenceHistogramSpec>> = {
+  leading_jet_pt: {
+    axis: regular(25, 30, 330, { overflow: false }),
+    categories: ALL,
+    values: (e) => [at(e.jetPt, e.goodJets, 0)],
+  },
+  second_jet_eta: {
+    axis: regular(20, -2.5, 2.5),
+    categories: ALL,
+    values: (e) => [at(e.jetEta, e.goodJets, 1)],
+  },
+  dimuon_mass_wide: {
+    axis: regular(30, 70, 110, { underflow: false }),
+    categories: ALL,
+    values: (e) => [e.dimuonMass],
+  },
+  muon_pt_variable: {
+    axis: {
+      kind: "variable",
+      bins: 6,
+      start: 30,
+      stop: 150,
+      edges: [30, 35, 40, 50, 70, 100, 150],
+      underflow: true,
+      overflow: true,
+    },
+    categories: ALL,
+    values: (e) => [at(e.muonPt, e.goodMuons, 0)],
+  },
+};
+
+/** The config text of EXTRA_HISTOGRAMS, to insert into the example's `histograms:` map. */
+export const EXTRA_HISTOGRAMS_YAML = `
+  leading_jet_pt:
+    axes:
+      - { expr: "GoodJet[0].pt", bins: 25, start: 30, stop: 330, overflow: false }
+  second_jet_eta:
+    axes:
+      - { expr: "GoodJet[1].eta", bins: 20, start: -2.5, stop: 2.5 }
+  dimuon_mass_wide:
+    axes:
+      - { expr: "mass(GoodMuon[0], GoodMuon[1])", bins: 30, start: 70, stop: 110, underflow: false }
+  muon_pt_variable:
+    axes:
+      - { expr: "GoodMuon[0].pt", edges: [30, 35, 40, 50, 70, 100, 150] }
+`;
+
+const ALL_HISTOGRAMS = { ...HISTOGRAMS, ...EXTRA_HISTOGRAMS };
+
+/** Sums in one histogram slice, in storage order (underflow first and overflow last, if kept). */
+export interface ReferenceBins {
+  /** Sum of weights per bin. */
+  readonly values: Float64Array;
+  /** Sum of squared weights per bin. */
+  readonly variances: Float64Array;
+  /** Sum of |weight| per bin: the scale of the rounding error of `values`. */
+  readonly sumAbs: Float64Array;
+  /** Entries per bin. */
+  readonly entries: Float64Array;
+}
+
+/** Events and sum of weights after one step. */
+export interface ReferenceStep {
+  events: number;
+  sumw: number;
+}
+
+/** Everything the reference computes for one dataset (unscaled sums). */
+export interface ReferenceDataset {
+  readonly name: string;
+  readonly sample: string;
+  readonly isMC: boolean;
+  readonly year: string;
+  /** Cross section in pb (MC). */
+  readonly xsec: number;
+  /** Events and sum of genWeight before any cut (data: events, events). */
+  readonly initial: ReferenceStep;
+  /** Events with a negative genWeight before any cut. */
+  readonly negativeWeights: number;
+  /**
+   * Per shape (nominal, then the JES shifts for MC): initial, skim, presel, then one step per
+   * category (categories: sum of the nominal weight; the other steps: sum of genWeight).
+   */
+  readonly cutflow: Record<string, Record<string, ReferenceStep>>;
+  /** histogram -> category -> variation -> bins. */
+  readonly histograms: Record<string, Record<string, Record<string, ReferenceBins>>>;
+  /** xsec * lumi / sum(genWeight) for MC, 1 for data. */
+  readonly scale: number;
+}
+
+/** One Parquet row with the branches the example reads (NanoAOD names, flattened). */
+interface Row {
+  genWeight?: number;
+  HLT_IsoMu24: boolean;
+  MET_pt: number;
+  MET_phi: number;
+  Muon_pt: number[];
+  Muon_eta: number[];
+  Muon_phi: number[];
+  Muon_mass: number[];
+  Muon_charge: number[];
+  Muon_tightId: boolean[];
+  Muon_pfRelIso04_all: number[];
+  Jet_pt: number[];
+  Jet_eta: number[];
+  Jet_phi: number[];
+  Jet_jetId: number[];
+  Jet_btagDeepFlavB: number[];
+}
+
+const BRANCHES = [
+  "HLT_IsoMu24",
+  "MET_pt",
+  "MET_phi",
+  "Muon_pt",
+  "Muon_eta",
+  "Muon_phi",
+  "Muon_mass",
+  "Muon_charge",
+  "Muon_tightId",
+  "Muon_pfRelIso04_all",
+  "Jet_pt",
+  "Jet_eta",
+  "Jet_phi",
+  "Jet_jetId",
+  "Jet_btagDeepFlavB",
+];
+
+/** Z boson mass used by the Zmumu window, GeV. */
+const Z_MASS = 91.19;
+
+/** A built-dataset JSON entry (PocketCoffea layout) as the generator writes it. */
+interface BuiltEntry {
+  metadata: Record<string, string>;
+  files: string[];
+}
+
+/** The run's settings the reference needs. */
+export interface ReferenceSettings {
+  /** Integrated luminosity in pb^-1 the MC is normalised to. */
+  readonly lumi: number;
+  /** Relative flat jet-energy-scale uncertainty (parameter jets.jesFlatUncertainty). */
+  readonly jesUncertainty: number;
+}
+
+/** Runs the example by hand over every dataset of a built-dataset JSON. */
+export async function referenceAnalysis(
+  datasetsJson: string,
+  settings: ReferenceSettings,
+): Promise<Map<string, ReferenceDataset>> {
+  const built = JSON.parse(await Deno.readTextFile(datasetsJson)) as Record<string, BuiltEntry>;
+  const out = new Map<string, ReferenceDataset>();
+  for (const [name, entry] of Object.entries(built)) {
+    out.set(name, await referenceDataset(name, entry, settings));
+  }
+  return out;
+}
+
+async function referenceDataset(
+  name: string,
+  entry: BuiltEntry,
+  settings: ReferenceSettings,
+): Promise<ReferenceDataset> {
+  const isMC = entry.metadata.isMC === "True";
+  const variations = isMC ? [...MC_VARIATIONS] : ["nominal"];
+  // Jet energy scale shifts are simulation-only systematics.
+  const shapes: Record<string, number> = isMC
+    ? {
+      nominal: 1,
+      JES_flatUp: 1 + settings.jesUncertainty,
+      JES_flatDown: 1 - settings.jesUncertainty,
+    }
+    : { nominal: 1 };
+  const histograms: ReferenceDataset["histograms"] = {};
+  for (const [histogram, spec] of Object.entries(ALL_HISTOGRAMS)) {
+    histograms[histogram] = {};
+    for (const category of spec.categories) {
+      histograms[histogram][category] = {};
+      for (const variation of variations) {
+        const extent = spec.axis.bins + Number(spec.axis.underflow) + Number(spec.axis.overflow);
+        histograms[histogram][category][variation] = {
+          values: new Float64Array(extent),
+          variances: new Float64Array(extent),
+          sumAbs: new Float64Array(extent),
+          entries: new Float64Array(extent),
+        };
+      }
+    }
+  }
+  const step = (): ReferenceStep => ({ events: 0, sumw: 0 });
+  const cutflow: Record<string, Record<string, ReferenceStep>> = {};
+  for (const shape of Object.keys(shapes)) {
+    cutflow[shape] = { initial: step(), skim: step(), presel: step() };
+    for (const category of CATEGORIES) cutflow[shape][category] = step();
+  }
+  let negativeWeights = 0;
+
+  for (const file of entry.files) {
+    const bytes = await Deno.readFile(file);
+    const rows = await parquetReadObjects({
+      file: bytes.buffer,
+      compressors,
+      columns: isMC ? ["genWeight", ...BRANCHES] : BRANCHES,
+    }) as unknown as Row[];
+    for (const row of rows) {
+      // Data carries no genWeight branch: every event counts once and is never rescaled.
+      const genWeight = isMC ? row.genWeight! : 1;
+      if (genWeight < 0) negativeWeights++;
+      for (const shape in shapes) add(cutflow[shape].initial, genWeight);
+
+      // Skim: at least one muon above 20 GeV, and the single-muon trigger (MC: OR of the
+      // listed paths; data from the SingleMuon primary dataset: its own path) - both IsoMu24.
+      let muonsAbove20 = 0;
+      for (const pt of row.Muon_pt) if (pt > 20) muonsAbove20++;
+      if (!(muonsAbove20 >= 1) || !row.HLT_IsoMu24) continue;
+      for (const shape in shapes) add(cutflow[shape].skim, genWeight);
+
+      for (const [shape, factor] of Object.entries(shapes)) {
+        // The JES shift scales every jet; MET absorbs the change of the jets' transverse
+        // momentum. Shifted values are stored as float32, like the NanoAOD branches they replace.
+        const jetPt = factor === 1 ? row.Jet_pt : row.Jet_pt.map((pt) => Math.fround(pt * factor));
+        let met = row.MET_pt;
+        if (factor !== 1) {
+          let metX = row.MET_pt * Math.cos(row.MET_phi);
+          let metY = row.MET_pt * Math.sin(row.MET_phi);
+          for (let j = 0; j < jetPt.length; j++) {
+            metX -= (jetPt[j] - row.Jet_pt[j]) * Math.cos(row.Jet_phi[j]);
+            metY -= (jetPt[j] - row.Jet_pt[j]) * Math.sin(row.Jet_phi[j]);
+          }
+          met = Math.fround(Math.sqrt(metX * metX + metY * metY));
+        }
+        // A shape variation fills its own bin with the nominal weight; the weight variations
+        // ride on the nominal shape.
+        const weights: Record<string, number> = !isMC ? { nominal: 1 } : shape === "nominal"
+          ? {
+            // genWeight x muonIdToy (0.98, up 1.00, down 0.96); lumi and XS come at the end.
+            nominal: genWeight * 0.98,
+            muonIdToyUp: genWeight * 1.0,
+            muonIdToyDown: genWeight * 0.96,
+          }
+          : { [shape]: genWeight * 0.98 };
+        selectAndFill(row, jetPt, met, genWeight, weights, cutflow[shape], histograms);
+      }
+    }
+  }
+
+  const initial = { ...cutflow.nominal.initial };
+  const xsec = Number(entry.metadata.xsec);
+  return {
+    name,
+    sample: entry.metadata.sample,
+    isMC,
+    year: entry.metadata.year,
+    xsec,
+    initial,
+    negativeWeights,
+    cutflow,
+    histograms,
+    scale: isMC ? (xsec * settings.lumi) / initial.sumw : 1,
+  };
+}
+
+/**
+ * Objects, preselection, categories and histograms of one event for one jet calibration;
+ * `weights` maps each variation bin to fill to the event's weight there.
+ */
+function selectAndFill(
+  row: Row,
+  jetPt: readonly number[],
+  met: number,
+  genWeight: number,
+  weights: Record<string, number>,
+  cutflow: Record<string, ReferenceStep>,
+  histograms: ReferenceDataset["histograms"],
+): void {
+  // Objects, in the order the config declares them (no re-sorting: the file's pt order).
+  const goodMuons: number[] = [];
+  for (let m = 0; m < row.Muon_pt.length; m++) {
+    if (
+      row.Muon_pt[m] > 26 && Math.abs(row.Muon_eta[m]) < 2.4 && row.Muon_tightId[m] &&
+      row.Muon_pfRelIso04_all[m] < 0.15
+    ) goodMuons.push(m);
+  }
+  const goodJets: number[] = [];
+  for (let j = 0; j < jetPt.length; j++) {
+    if (!(jetPt[j] > 30 && Math.abs(row.Jet_eta[j]) < 2.4 && row.Jet_jetId[j] >= 2)) continue;
+    // Cleaning: a jet survives only if it is farther than 0.4 from every good muon.
+    let isolated = true;
+    for (const m of goodMuons) {
+      const dEta = row.Jet_eta[j] - row.Muon_eta[m];
+      const dPhi = wrapPhi(row.Jet_phi[j] - row.Muon_phi[m]);
+      if (!(Math.sqrt(dEta * dEta + dPhi * dPhi) > 0.4)) isolated = false;
+    }
+    if (isolated) goodJets.push(j);
+  }
+  const bJets = goodJets.filter((j) => row.Jet_btagDeepFlavB[j] > 0.2783);
+
+  if (!(goodMuons.length >= 1)) return;
+  add(cutflow.presel, genWeight);
+
+  const leading = goodMuons[0];
+  const subleading = goodMuons.length > 1 ? goodMuons[1] : -1;
+  const event: SelectedEvent = {
+    goodMuons,
+    goodJets,
+    bJets,
+    jetPt,
+    jetEta: row.Jet_eta,
+    muonPt: row.Muon_pt,
+    muonEta: row.Muon_eta,
+    // A missing muon gives NaN: the mass is then not filled and fails every comparison.
+    dimuonMass: subleading >= 0 ? invariantMass(row, leading, subleading) : NaN,
+    met,
+  };
+
+  const passes: Record<Category, boolean> = {
+    Zmumu: goodMuons.length === 2 &&
+      row.Muon_charge[leading] * row.Muon_charge[subleading] < 0 &&
+      Math.abs(event.dimuonMass - Z_MASS) < 15,
+    ttbar_1b: goodMuons.length === 1 && goodJets.length >= 4 && bJets.length === 1,
+    ttbar_2b: goodMuons.length === 1 && goodJets.length >= 4 && bJets.length >= 2,
+  };
+  // The cutflow counts the nominal weight of this calibration (genWeight x muonIdToy).
+  const nominalWeight = Object.values(weights)[0];
+  for (const category of CATEGORIES) {
+    if (!passes[category]) continue;
+    add(cutflow[category], nominalWeight);
+    for (const [histogram, spec] of Object.entries(ALL_HISTOGRAMS)) {
+      if (!spec.categories.includes(category)) continue;
+      const values = spec.values(event);
+      for (const [variation, weight] of Object.entries(weights)) {
+        const bins = histograms[histogram][category][variation];
+        for (const value of values) fill(bins, spec.axis, value, weight);
+      }
+    }
+  }
+}
+
+function add(step: ReferenceStep, weight: number): void {
+  step.events++;
+  step.sumw += weight;
+}
+
+/** An angle difference brought into [-pi, pi). */
+function wrapPhi(dPhi: number): number {
+  while (dPhi >= Math.PI) dPhi -= 2 * Math.PI;
+  while (dPhi < -Math.PI) dPhi += 2 * Math.PI;
+  return dPhi;
+}
+
+/** m(mu mu) from the two muons' (pt, eta, phi, mass) four-vectors. */
+function invariantMass(row: Row, a: number, b: number): number {
+  let e = 0, px = 0, py = 0, pz = 0;
+  for (const m of [a, b]) {
+    const pt = row.Muon_pt[m];
+    const eta = row.Muon_eta[m];
+    const phi = row.Muon_phi[m];
+    const mass = row.Muon_mass[m];
+    const momentum = pt * Math.cosh(eta);
+    px += pt * Math.cos(phi);
+    py += pt * Math.sin(phi);
+    pz += pt * Math.sinh(eta);
+    e += Math.sqrt(momentum * momentum + mass * mass);
+  }
+  return Math.sqrt(Math.max(e * e - px * px - py * py - pz * pz, 0));
+}
+
+/**
+ * Storage position of a value: underflow first (if kept), then the bins, then overflow (if
+ * kept); -1 when it falls in a flow bin the axis does not keep.
+ */
+export function binOf(axis: ReferenceAxis, value: number): number {
+  const underflow = Number(axis.underflow);
+  let bin: number;
+  if (value < axis.start) bin = -1;
+  else if (value >= axis.stop) bin = axis.bins;
+  else if (axis.kind === "integer") bin = Math.floor(value - axis.start);
+  else if (axis.kind === "regular") {
+    bin = Math.floor(((value - axis.start) * axis.bins) / (axis.stop - axis.start));
+  } else {
+    bin = axis.edges!.findLastIndex((edge) => edge <= value);
+  }
+  if (bin < 0) return axis.underflow ? 0 : -1;
+  if (bin >= axis.bins) return axis.overflow ? axis.bins + underflow : -1;
+  return bin + underflow;
+}
+
+function fill(bins: ReferenceBins, axis: ReferenceAxis, value: number, weight: number): void {
+  if (Number.isNaN(value)) return;
+  const bin = binOf(axis, value);
+  if (bin < 0) return;
+  bins.values[bin] += weight;
+  bins.variances[bin] += weight * weight;
+  bins.sumAbs[bin] += Math.abs(weight);
+  bins.entries[bin]++;
+}
