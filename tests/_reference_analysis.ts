@@ -41,6 +41,10 @@ export interface SelectedEvent {
   readonly dimuonMass: number;
   /** MET after the calibration of this shape variation. */
   readonly met: number;
+  readonly metPhi: number;
+  /** Jet mass after the calibration of this shape variation. */
+  readonly jetMass: readonly number[];
+  readonly muonCharge: readonly number[];
 }
 
 /** One histogram: its axis, the categories it is filled in, and its entries per event. */
@@ -116,7 +120,7 @@ export const HISTOGRAMS: Readonly<Record<string, ReferenceHistogramSpec>> = {
  */
 export const EXTRA_HISTOGRAMS: Readonly<Record<string, ReferenceHistogramSpec>> = {
   leading_jet_pt: {
-    axis: regular(25, 30, 330, { overflow: false }),
+    axis: regular(25, 30, 230, { overflow: false }),
     categories: ALL,
     values: (e) => [at(e.jetPt, e.goodJets, 0)],
   },
@@ -125,8 +129,8 @@ export const EXTRA_HISTOGRAMS: Readonly<Record<string, ReferenceHistogramSpec>> 
     categories: ALL,
     values: (e) => [at(e.jetEta, e.goodJets, 1)],
   },
-  dimuon_mass_wide: {
-    axis: regular(30, 70, 110, { underflow: false }),
+  dimuon_mass_upper: {
+    axis: regular(30, 80, 110, { underflow: false }),
     categories: ALL,
     values: (e) => [e.dimuonMass],
   },
@@ -143,22 +147,87 @@ export const EXTRA_HISTOGRAMS: Readonly<Record<string, ReferenceHistogramSpec>> 
     categories: ALL,
     values: (e) => [at(e.muonPt, e.goodMuons, 0)],
   },
+  // Integers exactly on the edges: a value equal to an edge belongs to the bin above it, and
+  // one equal to stop to the overflow.
+  njets_narrow: { axis: integer(1, 4), categories: ALL, values: (e) => [e.goodJets.length] },
+  njets_regular: { axis: regular(4, 0, 4), categories: ALL, values: (e) => [e.goodJets.length] },
+  nbjets_variable: {
+    axis: {
+      kind: "variable",
+      bins: 3,
+      start: 0,
+      stop: 3,
+      edges: [0, 1, 2, 3],
+      underflow: true,
+      overflow: true,
+    },
+    categories: ALL,
+    values: (e) => [e.bJets.length],
+  },
+  // The JES shifts scale the jet mass too, and turn MET.
+  jet_mass: {
+    axis: regular(25, 0, 50),
+    categories: ALL,
+    values: (e) => e.goodJets.map((j) => e.jetMass[j]),
+  },
+  met_phi: { axis: regular(16, -3.2, 3.2), categories: ALL, values: (e) => [e.metPhi] },
+  // A product with a missing muon's charge is NaN (not filled); a comparison with NaN is
+  // false, and its negation true - both filled.
+  charge_product: {
+    axis: regular(4, -2, 2),
+    categories: ALL,
+    values: (e) => [at(e.muonCharge, e.goodMuons, 0) * at(e.muonCharge, e.goodMuons, 1)],
+  },
+  low_mass_flag: {
+    axis: integer(0, 2),
+    categories: ALL,
+    values: (e) => [Number(e.dimuonMass < 80)],
+  },
+  not_high_mass_flag: {
+    axis: integer(0, 2),
+    categories: ALL,
+    values: (e) => [Number(!(e.dimuonMass >= 80))],
+  },
 };
 
 /** The config text of EXTRA_HISTOGRAMS, to insert into the example's `histograms:` map. */
 export const EXTRA_HISTOGRAMS_YAML = `
   leading_jet_pt:
     axes:
-      - { expr: "GoodJet[0].pt", bins: 25, start: 30, stop: 330, overflow: false }
+      - { expr: "GoodJet[0].pt", bins: 25, start: 30, stop: 230, overflow: false }
   second_jet_eta:
     axes:
       - { expr: "GoodJet[1].eta", bins: 20, start: -2.5, stop: 2.5 }
-  dimuon_mass_wide:
+  dimuon_mass_upper:
     axes:
-      - { expr: "mass(GoodMuon[0], GoodMuon[1])", bins: 30, start: 70, stop: 110, underflow: false }
+      - { expr: "mass(GoodMuon[0], GoodMuon[1])", bins: 30, start: 80, stop: 110, underflow: false }
   muon_pt_variable:
     axes:
       - { expr: "GoodMuon[0].pt", edges: [30, 35, 40, 50, 70, 100, 150] }
+  njets_narrow:
+    axes:
+      - { expr: count(GoodJet), start: 1, stop: 4, integer: true }
+  njets_regular:
+    axes:
+      - { expr: count(GoodJet), bins: 4, start: 0, stop: 4 }
+  nbjets_variable:
+    axes:
+      - { expr: count(BJet), edges: [0, 1, 2, 3] }
+  jet_mass:
+    axes:
+      - { expr: GoodJet.mass, bins: 25, start: 0, stop: 50 }
+  met_phi:
+    axes:
+      - { expr: MET.phi, bins: 16, start: -3.2, stop: 3.2 }
+  charge_product:
+    axes:
+      - { expr: "GoodMuon[0].charge * GoodMuon[1].charge", bins: 4, start: -2, stop: 2 }
+  low_mass_flag:
+    axes:
+      - { expr: "mass(GoodMuon[0], GoodMuon[1]) < 80", start: 0, stop: 2, integer: true }
+  not_high_mass_flag:
+    axes:
+      - { expr: "!(mass(GoodMuon[0], GoodMuon[1]) >= 80)", start: 0, stop: 2, integer: true }
 `;
 
 const ALL_HISTOGRAMS = { ...HISTOGRAMS, ...EXTRA_HISTOGRAMS };
@@ -173,6 +242,10 @@ export interface ReferenceBins {
   readonly sumAbs: Float64Array;
   /** Entries per bin. */
   readonly entries: Float64Array;
+  /** Entries skipped because their value was NaN (a missing object). */
+  missing: number;
+  /** Entries dropped because they fell in a flow bin the axis does not keep. */
+  dropped: number;
 }
 
 /** Events and sum of weights after one step. */
@@ -220,6 +293,7 @@ interface Row {
   Jet_pt: number[];
   Jet_eta: number[];
   Jet_phi: number[];
+  Jet_mass: number[];
   Jet_jetId: number[];
   Jet_btagDeepFlavB: number[];
 }
@@ -238,6 +312,7 @@ const BRANCHES = [
   "Jet_pt",
   "Jet_eta",
   "Jet_phi",
+  "Jet_mass",
   "Jet_jetId",
   "Jet_btagDeepFlavB",
 ];
@@ -299,6 +374,8 @@ async function referenceDataset(
           variances: new Float64Array(extent),
           sumAbs: new Float64Array(extent),
           entries: new Float64Array(extent),
+          missing: 0,
+          dropped: 0,
         };
       }
     }
@@ -335,7 +412,11 @@ async function referenceDataset(
         // The JES shift scales every jet; MET absorbs the change of the jets' transverse
         // momentum. Shifted values are stored as float32, like the NanoAOD branches they replace.
         const jetPt = factor === 1 ? row.Jet_pt : row.Jet_pt.map((pt) => Math.fround(pt * factor));
+        const jetMass = factor === 1
+          ? row.Jet_mass
+          : row.Jet_mass.map((m) => Math.fround(m * factor));
         let met = row.MET_pt;
+        let metPhi = row.MET_phi;
         if (factor !== 1) {
           let metX = row.MET_pt * Math.cos(row.MET_phi);
           let metY = row.MET_pt * Math.sin(row.MET_phi);
@@ -344,6 +425,7 @@ async function referenceDataset(
             metY -= (jetPt[j] - row.Jet_pt[j]) * Math.sin(row.Jet_phi[j]);
           }
           met = Math.fround(Math.sqrt(metX * metX + metY * metY));
+          metPhi = Math.fround(Math.atan2(metY, metX));
         }
         // A shape variation fills its own bin with the nominal weight; the weight variations
         // ride on the nominal shape.
@@ -355,7 +437,8 @@ async function referenceDataset(
             muonIdToyDown: genWeight * 0.96,
           }
           : { [shape]: genWeight * 0.98 };
-        selectAndFill(row, jetPt, met, genWeight, weights, cutflow[shape], histograms);
+        const calibrated = { jetPt, jetMass, met, metPhi };
+        selectAndFill(row, calibrated, genWeight, weights, cutflow[shape], histograms);
       }
     }
   }
@@ -382,13 +465,18 @@ async function referenceDataset(
  */
 function selectAndFill(
   row: Row,
-  jetPt: readonly number[],
-  met: number,
+  calibrated: {
+    jetPt: readonly number[];
+    jetMass: readonly number[];
+    met: number;
+    metPhi: number;
+  },
   genWeight: number,
   weights: Record<string, number>,
   cutflow: Record<string, ReferenceStep>,
   histograms: ReferenceDataset["histograms"],
 ): void {
+  const { jetPt } = calibrated;
   // Objects, in the order the config declares them (no re-sorting: the file's pt order).
   const goodMuons: number[] = [];
   for (let m = 0; m < row.Muon_pt.length; m++) {
@@ -426,7 +514,10 @@ function selectAndFill(
     muonEta: row.Muon_eta,
     // A missing muon gives NaN: the mass is then not filled and fails every comparison.
     dimuonMass: subleading >= 0 ? invariantMass(row, leading, subleading) : NaN,
-    met,
+    met: calibrated.met,
+    metPhi: calibrated.metPhi,
+    jetMass: calibrated.jetMass,
+    muonCharge: row.Muon_charge,
   };
 
   const passes: Record<Category, boolean> = {
@@ -502,9 +593,15 @@ export function binOf(axis: ReferenceAxis, value: number): number {
 }
 
 function fill(bins: ReferenceBins, axis: ReferenceAxis, value: number, weight: number): void {
-  if (Number.isNaN(value)) return;
+  if (Number.isNaN(value)) {
+    bins.missing++;
+    return;
+  }
   const bin = binOf(axis, value);
-  if (bin < 0) return;
+  if (bin < 0) {
+    bins.dropped++;
+    return;
+  }
   bins.values[bin] += weight;
   bins.variances[bin] += weight * weight;
   bins.sumAbs[bin] += Math.abs(weight);

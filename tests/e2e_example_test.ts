@@ -10,6 +10,8 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { Ajv } from "ajv";
+import { parquetReadObjects } from "hyparquet";
+import { compressors } from "hyparquet-compressors";
 import { loadAnalysisConfig } from "@ristretto/core/config";
 import { fromUHI, type Hist, parseUHI } from "@ristretto/core/hist";
 import { runAnalysis } from "@ristretto/core/processor";
@@ -141,15 +143,15 @@ function compareBins(
 }
 
 /**
- * Compares a cutflow (per shape variation, per step: events and sumw, and sumw_scaled when
- * `scale` is not 1) with the reference.
+ * Compares a cutflow (per shape variation, per step: events and sumw, and in cutflow.json the
+ * normalised sumw_scaled too) with the reference.
  */
 function compareCutflow(
   mismatches: Mismatches,
   where: string,
   cutflow: Record<string, Record<string, { events: number; sumw: number; sumw_scaled?: number }>>,
   reference: ReferenceDataset,
-  scale: number,
+  written: boolean,
 ): void {
   deepEqual(Object.keys(cutflow), Object.keys(reference.cutflow), `${where}: cutflow variations`);
   for (const [shape, steps] of Object.entries(reference.cutflow)) {
@@ -159,7 +161,7 @@ function compareCutflow(
       const what = `${where} cutflow ${shape} ${step}`;
       mismatches.exact(`${what} events`, got.events, entry.events);
       mismatches.close(`${what} sumw`, got.sumw, entry.sumw, entry.sumw);
-      if (scale !== 1) {
+      if (written) {
         const scaled = entry.sumw * reference.scale;
         mismatches.close(`${what} sumw_scaled`, got.sumw_scaled!, scaled, scaled);
       }
@@ -186,6 +188,26 @@ function checkReferenceCoverage(reference: Map<string, ReferenceDataset>): void 
       `${category} filled in data`,
     );
   }
+  // The extra histograms meet missing objects and values in the flow bins they do not keep.
+  const count = (histogram: string, field: "missing" | "dropped") => {
+    let n = 0;
+    for (const dataset of reference.values()) {
+      for (const byVariation of Object.values(dataset.histograms[histogram])) {
+        for (const bins of Object.values(byVariation)) n += bins[field];
+      }
+    }
+    return n;
+  };
+  for (
+    const histogram of ["leading_jet_pt", "second_jet_eta", "dimuon_mass_upper", "charge_product"]
+  ) {
+    ok(count(histogram, "missing") > 0, `${histogram}: some events lack the object`);
+  }
+  ok(count("leading_jet_pt", "dropped") > 0, "leading_jet_pt: entries above the range dropped");
+  ok(count("dimuon_mass_upper", "dropped") > 0, "dimuon_mass_upper: entries below dropped");
+  for (const histogram of Object.keys(HISTOGRAMS)) {
+    ok(count(histogram, "dropped") === 0, `${histogram}: flow bins kept`);
+  }
   // The JES shifts move jets across the thresholds and HT: the shape bins are not copies.
   const ttbar = mc.find((dataset) => dataset.name.startsWith("TTToSemiLeptonic"))!;
   const nominalHt = ttbar.histograms.ht.ttbar_1b.nominal.values;
@@ -208,6 +230,67 @@ function checkReferenceCoverage(reference: Map<string, ReferenceDataset>): void 
   ok(negativeBins > 0, "some dimuon_mass bins of DY hold negative weights");
 }
 
+/**
+ * Runs a config in process and compares every dataset's sum of genWeight, scale, cutflow and
+ * the named histograms (exactly those) with the reference.
+ */
+async function checkInProcess(
+  configPath: string,
+  reference: Map<string, ReferenceDataset>,
+  histograms: readonly string[],
+): Promise<void> {
+  const loaded = await loadAnalysisConfig(configPath, {
+    defaultParameterFiles: [DEFAULT_PARAMETERS],
+  });
+  const registry = builtinRegistry();
+  const executor = inProcessExecutor();
+  registry.add(executor);
+  // Small chunks: several work items per file, so merging is exercised too.
+  const result = await runAnalysis(loaded, { registry, executor, chunkSize: 700 });
+  deepEqual(result.failed, [], "no work item failed");
+  deepEqual(
+    [...result.outputs.keys()].sort(),
+    [...reference.keys()].sort(),
+    "one output per dataset",
+  );
+  let total = 0;
+  for (const dataset of reference.values()) total += dataset.initial.events;
+  equal(result.events, total, "events processed");
+
+  const mismatches = new Mismatches();
+  for (const [name, expected] of reference) {
+    const output = result.outputs.get(name)!;
+    equal(output.events, expected.initial.events, `${name}: events before cuts`);
+    mismatches.close(
+      `${name} sum(genWeight)`,
+      output.sumGenWeight,
+      expected.initial.sumw,
+      expected.initial.sumw,
+    );
+    const scale = result.scales.get(name)!;
+    mismatches.close(`${name} scale`, scale, expected.scale, expected.scale);
+    deepEqual(Object.keys(output.samples), [expected.sample], `${name}: samples`);
+    const sample = output.samples[expected.sample];
+    compareCutflow(mismatches, name, sample.cutflow, expected, false);
+    deepEqual(
+      Object.keys(sample.histograms).sort(),
+      [...histograms].sort(),
+      `${name}: every histogram of the config, and only those`,
+    );
+    for (const histogram of histograms) {
+      compareHistogram(
+        mismatches,
+        `${name} ${histogram}`,
+        sample.histograms[histogram],
+        scale,
+        expected,
+        histogram,
+      );
+    }
+  }
+  mismatches.check();
+}
+
 Deno.test("e2e: the default example matches a hand-written event loop, bin by bin", async (t) => {
   const setup = await setUpExample({ scale: SCALE });
   try {
@@ -217,57 +300,24 @@ Deno.test("e2e: the default example matches a hand-written event loop, bin by bi
     ok(Math.abs(setup.lumi - lumiFromDefaults) > 1, "the generated luminosity is the example's");
 
     await t.step("runAnalysis (in process)", async () => {
-      const loaded = await loadAnalysisConfig(setup.configPath, {
-        defaultParameterFiles: [DEFAULT_PARAMETERS],
-      });
-      const registry = builtinRegistry();
-      const executor = inProcessExecutor();
-      registry.add(executor);
-      // Small chunks: several work items per file, so merging is exercised too.
-      const result = await runAnalysis(loaded, { registry, executor, chunkSize: 700 });
-      deepEqual(result.failed, [], "no work item failed");
-      deepEqual(
-        [...result.outputs.keys()].sort(),
-        [...reference.keys()].sort(),
-        "one output per dataset",
-      );
-      let total = 0;
-      for (const dataset of reference.values()) total += dataset.initial.events;
-      equal(result.events, total, "events processed");
-
-      const mismatches = new Mismatches();
-      for (const [name, expected] of reference) {
-        const output = result.outputs.get(name)!;
-        equal(output.events, expected.initial.events, `${name}: events before cuts`);
-        mismatches.close(
-          `${name} sum(genWeight)`,
-          output.sumGenWeight,
-          expected.initial.sumw,
-          expected.initial.sumw,
-        );
-        const scale = result.scales.get(name)!;
-        mismatches.close(`${name} scale`, scale, expected.scale, expected.scale);
-        deepEqual(Object.keys(output.samples), [expected.sample], `${name}: samples`);
-        const sample = output.samples[expected.sample];
-        compareCutflow(mismatches, name, sample.cutflow, expected, 1);
-        deepEqual(
-          Object.keys(sample.histograms).sort(),
-          Object.keys(HISTOGRAMS).sort(),
-          `${name}: every histogram of the example, and only those`,
-        );
-        for (const histogram of Object.keys(HISTOGRAMS)) {
-          compareHistogram(
-            mismatches,
-            `${name} ${histogram}`,
-            sample.histograms[histogram],
-            scale,
-            expected,
-            histogram,
-          );
-        }
-      }
-      mismatches.check();
+      await checkInProcess(setup.configPath, reference, Object.keys(HISTOGRAMS));
     });
+
+    await t.step(
+      "runAnalysis with extra histograms: missing objects, flow, variable axis",
+      async () => {
+        // The example's histograms never meet a missing object (every histogram is filled after
+        // a one-muon preselection); these do, in every category.
+        ok(setup.configText.includes("\ncolumns:"), "the example has a columns section");
+        const text = setup.configText.replace("\ncolumns:", `${EXTRA_HISTOGRAMS_YAML}\ncolumns:`);
+        const path = `${setup.dir}/analysis_extra.yaml`;
+        await Deno.writeTextFile(path, text);
+        await checkInProcess(path, reference, [
+          ...Object.keys(HISTOGRAMS),
+          ...Object.keys(EXTRA_HISTOGRAMS),
+        ]);
+      },
+    );
 
     await t.step("CLI run: written histograms, cutflow, sumw, metadata", async () => {
       const out = `${setup.dir}/out`;
@@ -359,8 +409,24 @@ Deno.test("e2e: the default example matches a hand-written event loop, bin by bi
           `cutflow.json ${name}`,
           cutflow[name][expected.sample],
           expected,
-          expected.scale,
+          true,
         );
+      }
+      // The exported Zmumu columns: one row per selected event, with its nominal weight.
+      for (const [name, expected] of reference) {
+        const file = `${out}/columns/dimuon/${expected.sample}/${name}__Zmumu.parquet`;
+        const rows = await parquetReadObjects({
+          file: (await Deno.readFile(file)).buffer,
+          compressors,
+        }) as { mass: number; leadingPt: number; njets: number; weight: number }[];
+        const zmumu = expected.cutflow.nominal.Zmumu;
+        mismatches.exact(`${file} rows`, rows.length, zmumu.events);
+        let sumw = 0;
+        for (const row of rows) {
+          sumw += row.weight;
+          ok(Math.abs(row.mass - 91.19) < 15 && row.leadingPt > 26, `${file}: a Zmumu event`);
+        }
+        mismatches.close(`${file} sum of weight`, sumw, zmumu.sumw, zmumu.sumw);
       }
       mismatches.check();
       equal(metadata.config, "zmumu_ttbar_example");

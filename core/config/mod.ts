@@ -5,6 +5,7 @@
  */
 export { ConfigError, type SourcePosition } from "./config_error.ts";
 export {
+  configFromText,
   loadAnalysisConfig,
   type LoadConfigOptions,
   type LoadedConfig,

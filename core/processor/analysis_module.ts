@@ -3,7 +3,7 @@
  * export variables, cuts, weights and hooks that the YAML then names. What the expression
  * language cannot say is written here, in plain TypeScript over columns.
  *
- * ```ts
+ * ```ts ignore
  * // my_analysis.ts
  * import type { AnalysisModule } from "@ristretto/core/processor";
  * export const analysis: AnalysisModule = {
@@ -126,9 +126,10 @@ export async function loadAnalysisModule(path: string): Promise<AnalysisModule> 
 export function addModuleVariables(
   module: AnalysisModule,
   events: Events,
-  context: ModuleContext,
+  context: ModuleContext & { only?: (name: string) => boolean },
 ): Events {
   for (const [name, variable] of Object.entries(module.variables ?? {})) {
+    if (context.only && !context.only(name)) continue;
     const values = variable.compute(events, context);
     if (variable.collection) {
       if (!isJagged(values)) {

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Column } from "../columns/types.ts";
-import { Hist } from "../hist/hist.ts";
+import type { Hist } from "../hist/hist.ts";
 import { histFromUHI, histToUHI } from "../hist/uhi.ts";
 
 /** Events and sum of weights passing one step of the cutflow. */

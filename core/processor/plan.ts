@@ -123,6 +123,11 @@ export interface Plan {
   readonly branches: ReadonlySet<string>;
   /** The analysis module (empty when the config names none). */
   readonly module: AnalysisModule;
+  /**
+   * Module variables the preselection reads: computed before it. The others are computed after
+   * it, on the fewer events that pass.
+   */
+  readonly variablesForPreselection: ReadonlySet<string>;
 }
 
 const BUILTIN_WEIGHTS = ["genWeight", "lumi", "XS"];
@@ -538,6 +543,14 @@ export function compilePlan(
     columns,
     branches: branchesToRead,
     module,
+    variablesForPreselection: new Set(
+      Object.entries(module.variables ?? {})
+        .filter(([name, variable]) => {
+          const path = variable.collection ? `${variable.collection}.${name}` : name;
+          return preselection.some((cut) => cut.kind === "expr" && cut.expr.fields.has(path));
+        })
+        .map(([name]) => name),
+    ),
   };
 
   function eventCondition(expr: CompiledExpression, path: ValuePath): CompiledExpression {

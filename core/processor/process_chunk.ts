@@ -112,9 +112,17 @@ export function processChunk(
     }
     varied = applyObjects(plan, varied);
     if (hooks.afterObjects) varied = hooks.afterObjects(varied, moduleContext);
-    varied = addModuleVariables(plan.module, varied, moduleContext);
+    const early = plan.variablesForPreselection;
+    varied = addModuleVariables(plan.module, varied, {
+      ...moduleContext,
+      only: (v) => early.has(v),
+    });
     const preselMask = cutsMask(plan.preselection, varied, context);
     varied = varied.selectEvents(preselMask);
+    varied = addModuleVariables(plan.module, varied, {
+      ...moduleContext,
+      only: (v) => !early.has(v),
+    });
     if (hooks.afterPreselection) varied = hooks.afterPreselection(varied, moduleContext);
     const weightsAfterPresel = select(genWeight, preselMask);
     const env = eventsEnv(varied);

@@ -5,7 +5,10 @@
  *   the bin of every row (binary search into a Float64Array, or uniform arithmetic), group the
  *   rows by bin with a counting sort and hand each group to the child kernel; formulas run as
  *   vector tapes over the group; leaves are written directly. The tree is walked once per group,
- *   not once per value.
+ *   not once per value. Shapes that CMS files use a lot get flatter paths: a binning whose bins
+ *   all hold one formula (JEC) runs that formula once over all rows with a per-bin parameter
+ *   table, a binning of such binnings (JER resolution) too, and nodes fixed by scalar inputs
+ *   (a category on the systematic name) resolve to plain lookups.
  * Semantics follow C++ correctionlib 2.9 (find_bin_idx, Category, Transform, HashPRNG).
  * @module
  */
@@ -38,7 +41,7 @@ export interface ColumnData {
   readonly real: Float64Array[];
   /** Per int input given as BigInt64Array: the exact values (for hashing and keys). */
   readonly bigint: (BigInt64Array | undefined)[];
-  /** Per string input: the values. */
+  /** Per string input given as a column: the values (scalar strings are in `constant`). */
   readonly strings: (readonly string[] | undefined)[];
   /** Per input given as one scalar for all rows: that value (kernels may skip per-row work). */
   readonly constant: (ScalarValue | undefined)[];
@@ -293,6 +296,7 @@ function uniformAxis(edges: UniformBinningJson, flow: FlowMode): Axis {
     n,
     low,
     high,
+    // uniform axes have no `edges`: their kernels call find, which handles the flow itself
     under: 0,
     over: 0,
     find(value: number): number {
@@ -678,15 +682,34 @@ function compileMultiBinning(json: MultiBinningJson, scope: CompileScope): Compi
     return children[slot].scalar(values);
   };
 
+  const leaves = children.every((child) => child.constant !== undefined)
+    ? Float64Array.from(children, (child) => child.constant!)
+    : undefined;
+
   const column: ColumnKernel = (data, rows, start, end, out) => {
     const columns = indices.map((index) => data.real[index]);
     const slots = new Int32Array(end - start);
     for (let k = start; k < end; k++) {
       const row = rows[k];
-      const at = (d: number) => columns[d][row];
-      const slot = locate(at);
-      if (slot < 0) throw fail(slot, at, row);
+      let slot = 0;
+      for (let d = 0; d < ndim; d++) {
+        const axis = axes[d];
+        const bin = binOf(axis, columns[d][row]);
+        if (bin < 0) {
+          const code = bin === BELOW ? -(2 * d + 1) : -(2 * d + 2);
+          throw fail(code, (dim) => columns[dim][row], row);
+        }
+        if (bin === axis.n) { // the default
+          slot = total;
+          break;
+        }
+        slot += bin * strides[d];
+      }
       slots[k - start] = slot;
+    }
+    if (leaves !== undefined) {
+      for (let k = start; k < end; k++) out[rows[k]] = leaves[slots[k - start]];
+      return;
     }
     dispatch(children, slots, data, rows, start, end, out);
   };

@@ -142,6 +142,134 @@ export function draw(gen: Pcg32, distribution: PrngDistribution): number {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// The same XXH64 and pcg32 on pairs of 32-bit halves: BigInt arithmetic costs about a
+// microsecond per value, which is too slow over columns. Results go through a typed array:
+// module-level `let`s holding values above 2^30 would allocate a heap number on every write.
+const R = new Uint32Array(2); // R[0] high half, R[1] low half of the last result
+const S = new Uint32Array(2); // the pcg32 state of the fast path
+
+/** R = low 64 bits of (ah, al) * (bh, bl). */
+function mul64(ah: number, al: number, bh: number, bl: number): void {
+  const a0 = al & 0xffff;
+  const a1 = al >>> 16;
+  const b0 = bl & 0xffff;
+  const b1 = bl >>> 16;
+  const p00 = a0 * b0;
+  const p01 = a0 * b1;
+  const p10 = a1 * b0;
+  const p11 = a1 * b1;
+  const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+  R[1] = ((mid & 0xffff) << 16) | (p00 & 0xffff);
+  // every term is an exact integer below 2^35: the Uint32Array store takes it modulo 2^32
+  R[0] = p11 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16) + Math.imul(ah, bl) +
+    Math.imul(al, bh);
+}
+
+/** R = (ah, al) + (bh, bl) modulo 2^64. */
+function add64(ah: number, al: number, bh: number, bl: number): void {
+  const lo = al + bl;
+  R[1] = lo;
+  R[0] = ah + bh + (lo > 0xffffffff ? 1 : 0);
+}
+
+/** R = (h, l) rotated left by r (0 < r < 32). */
+function rotl64(h: number, l: number, r: number): void {
+  R[0] = (h << r) | (l >>> (32 - r));
+  R[1] = (l << r) | (h >>> (32 - r));
+}
+
+const half = (
+  value: bigint,
+): [number, number] => [Number(value >> 32n), Number(value & 0xffffffffn)];
+const [P1H, P1L] = half(P1);
+const [P2H, P2L] = half(P2);
+const [P3H, P3L] = half(P3);
+const [P4H, P4L] = half(P4);
+const [P5H, P5L] = half(P5);
+const [MH, ML] = half(PCG_MULTIPLIER);
+const [IH, IL] = half(PCG_INCREMENT);
+
+function fastNext(): number {
+  const oh = S[0];
+  const ol = S[1];
+  mul64(oh, ol, MH, ML);
+  add64(R[0], R[1], IH, IL);
+  S[0] = R[0];
+  S[1] = R[1];
+  // ((old >> 18) ^ old) >> 27, low 32 bits; rotation by the top 5 bits
+  const xl = ol ^ ((ol >>> 18) | (oh << 14));
+  const xh = oh ^ (oh >>> 18);
+  const xorshifted = ((xl >>> 27) | (xh << 5)) >>> 0;
+  const rot = oh >>> 27;
+  return ((xorshifted >>> rot) | (xorshifted << ((32 - rot) & 31))) >>> 0;
+}
+
+function fastCanonical(): number {
+  const sum = fastNext() + fastNext() * TWO_32;
+  const value = sum / (TWO_32 * TWO_32);
+  return value >= 1 ? ONE_BELOW_ONE : value;
+}
+
+/** {@link draw} after seeding with the XXH64 of `lanes` 64-bit words (fewer than 4). */
+function fastDraw(view: DataView, lanes: number, distribution: PrngDistribution): number {
+  // XXH64 of 8 * lanes bytes with seed 0, lanes < 4 (no 32-byte stripes)
+  add64(P5H, P5L, 0, 8 * lanes);
+  let hh = R[0];
+  let hl = R[1];
+  for (let i = 0; i < lanes; i++) {
+    const ll = view.getUint32(8 * i, true);
+    const lh = view.getUint32(8 * i + 4, true);
+    mul64(lh, ll, P2H, P2L); // round(0, lane)
+    rotl64(R[0], R[1], 31);
+    mul64(R[0], R[1], P1H, P1L);
+    hh = (hh ^ R[0]) >>> 0;
+    hl = (hl ^ R[1]) >>> 0;
+    rotl64(hh, hl, 27);
+    mul64(R[0], R[1], P1H, P1L);
+    add64(R[0], R[1], P4H, P4L);
+    hh = R[0];
+    hl = R[1];
+  }
+  hl = (hl ^ (hh >>> 1)) >>> 0; // h ^= h >> 33
+  mul64(hh, hl, P2H, P2L);
+  hh = R[0];
+  hl = R[1];
+  hl = (hl ^ ((hl >>> 29) | (hh << 3))) >>> 0; // h ^= h >> 29
+  hh = (hh ^ (hh >>> 29)) >>> 0;
+  mul64(hh, hl, P3H, P3L);
+  hh = R[0];
+  hl = (R[1] ^ R[0]) >>> 0; // h ^= h >> 32
+  // pcg32 seed: state = (seed + increment) * multiplier + increment
+  add64(hh, hl, IH, IL);
+  mul64(R[0], R[1], MH, ML);
+  add64(R[0], R[1], IH, IL);
+  S[0] = R[0];
+  S[1] = R[1];
+  switch (distribution) {
+    case "stdflat":
+      return fastCanonical();
+    case "stdnormal": {
+      let x: number, y: number, r2: number;
+      do {
+        x = 2 * fastCanonical() - 1;
+        y = 2 * fastCanonical() - 1;
+        r2 = x * x + y * y;
+      } while (r2 > 1 || r2 === 0);
+      return y * Math.sqrt(-2 * Math.log(r2) / r2);
+    }
+    case "normal": {
+      let u: number, v: number, q: number;
+      do {
+        u = fastNext() * 2 ** -31 - 1;
+        v = fastNext() * 2 ** -31 - 1;
+        q = u * u + v * v;
+      } while (q >= 1 || q === 0);
+      return u * Math.sqrt(-2 * Math.log(q) / q);
+    }
+  }
+}
+
 /** Packs hashprng inputs (reals as doubles, ints as int64) little-endian, 8 bytes each. */
 export class PrngPacker {
   readonly bytes: Uint8Array;
@@ -159,11 +287,22 @@ export class PrngPacker {
 
   /** Stores an int input at position i (a safe integer number or a bigint). */
   setInt(i: number, value: number | bigint): void {
-    this.#view.setBigInt64(8 * i, BigInt.asIntN(64, BigInt(value)), true);
+    if (typeof value === "number") {
+      // two's complement halves of a safe integer, without a BigInt
+      this.#view.setUint32(8 * i, value >>> 0, true);
+      this.#view.setUint32(8 * i + 4, Math.floor(value / 4294967296) >>> 0, true);
+    } else this.#view.setBigInt64(8 * i, BigInt.asIntN(64, value), true);
   }
 
   /** Draws from the generator seeded with the hash of the packed inputs. */
   draw(distribution: PrngDistribution): number {
+    const lanes = this.bytes.length / 8;
+    if (lanes < 4) return fastDraw(this.#view, lanes, distribution);
+    return draw(new Pcg32(xxh64(this.bytes, 0n)), distribution);
+  }
+
+  /** The same draw through BigInt arithmetic (the reference for the fast path). */
+  drawExact(distribution: PrngDistribution): number {
     return draw(new Pcg32(xxh64(this.bytes, 0n)), distribution);
   }
 }

@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { gunzipSync } from "node:zlib";
+import { createHash } from "node:crypto";
 import { didYouMean } from "@ristretto/core/errors";
 import type { NumberArray } from "@ristretto/core/columns";
 import { CorrectionError } from "./errors.ts";
@@ -44,6 +45,8 @@ export type ColumnInput =
 export interface LoadOptions {
   /** The name of the file in error messages (default: the path, or "<memory>"). */
   readonly file?: string;
+  /** SHA-256 (hex) of the file's bytes, when known; exposed as `CorrectionSet.digest`. */
+  readonly digest?: string;
 }
 
 /** What both kinds of correction offer. */
@@ -508,6 +511,11 @@ export class CorrectionSet {
   readonly json: CorrectionSetJson;
   /** Non-fatal findings of validation (unknown keys, duplicate keys, extensions). */
   readonly warnings: readonly ValidationIssue[];
+  /**
+   * SHA-256 (hex) of the bytes it was read from (undefined for a parsed object): what a plugin's
+   * cacheKey should include, since results change when the file does.
+   */
+  readonly digest: string | undefined;
   readonly #corrections = new Map<string, Correction>();
   readonly #compounds = new Map<string, CompoundCorrection>();
 
@@ -530,6 +538,7 @@ export class CorrectionSet {
       );
     }
     this.warnings = warnings;
+    this.digest = options.digest;
     this.json = json as CorrectionSetJson;
     this.description = this.json.description ?? "";
     this.schemaVersion = this.json.schema_version;
@@ -614,6 +623,9 @@ export function decodeCorrectionBytes(bytes: Uint8Array, options: LoadOptions = 
 
 /**
  * Builds a correction set from JSON text, bytes (plain or gzip) or an already parsed document.
+ * Text and bytes are parsed as correctionlib parses files (rapidjson's rounding of long
+ * decimals, NaN/Inf accepted); an object parsed elsewhere keeps JSON.parse's numbers, which can
+ * differ from correctionlib's in the last bit for 17-digit values.
  * @throws CorrectionError (CORRECTION_FILE or CORRECTION_SCHEMA).
  */
 export function parseCorrectionSet(
@@ -621,10 +633,13 @@ export function parseCorrectionSet(
   options: LoadOptions = {},
 ): CorrectionSet {
   let document: unknown = source;
-  if (typeof source === "string") {
-    document = decodeCorrectionBytes(new TextEncoder().encode(source), options);
-  } else if (source instanceof Uint8Array) document = decodeCorrectionBytes(source, options);
-  return new CorrectionSet(document, options);
+  let bytes: Uint8Array | undefined;
+  if (typeof source === "string") bytes = new TextEncoder().encode(source);
+  else if (source instanceof Uint8Array) bytes = source;
+  if (bytes !== undefined) document = decodeCorrectionBytes(bytes, options);
+  const digest = options.digest ??
+    (bytes === undefined ? undefined : createHash("sha256").update(bytes).digest("hex"));
+  return new CorrectionSet(document, { ...options, digest });
 }
 
 function readError(path: string, error: unknown): CorrectionError {

@@ -63,3 +63,32 @@ Deno.test({
     assert.equal(checked, 1000);
   },
 });
+
+Deno.test("hashprng: the 32-bit fast path equals the BigInt reference", async () => {
+  const { PrngPacker } = await import("./_hashprng.ts");
+  let state = 7;
+  const random = () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state / 2 ** 32;
+  };
+  for (let lanes = 1; lanes <= 3; lanes++) {
+    const packer = new PrngPacker(lanes);
+    for (let trial = 0; trial < 3000; trial++) {
+      for (let i = 0; i < lanes; i++) {
+        if (random() < 0.5) {
+          packer.setReal(i, (random() - 0.5) * 10 ** Math.floor(random() * 20 - 10));
+        } else {packer.setInt(
+            i,
+            BigInt(Math.floor((random() - 0.5) * 2 ** 53)) * BigInt(Math.floor(random() * 1000)),
+          );}
+      }
+      for (const distribution of ["stdflat", "normal", "stdnormal"] as const) {
+        assert.equal(
+          packer.draw(distribution),
+          packer.drawExact(distribution),
+          `${lanes} ${trial} ${distribution}`,
+        );
+      }
+    }
+  }
+});

@@ -200,3 +200,47 @@ Deno.test({
     }
   },
 });
+
+Deno.test("files load as .json and .json.gz; read errors are CorrectionErrors", async () => {
+  const { gzipSync } = await import("node:zlib");
+  const { loadCorrectionSet, loadCorrectionSetSync } = await import("./mod.ts");
+  const dir = await Deno.makeTempDir();
+  try {
+    const text = JSON.stringify({
+      schema_version: 2,
+      corrections: [{
+        name: "w",
+        version: 1,
+        inputs: [{ name: "x", type: "real" }],
+        output: { name: "o", type: "real" },
+        data: {
+          nodetype: "binning",
+          input: "x",
+          edges: [0, 1, 2],
+          content: [0.5, 1.5],
+          flow: "clamp",
+        },
+      }],
+    });
+    Deno.writeTextFileSync(`${dir}/a.json`, text);
+    Deno.writeFileSync(`${dir}/a.json.gz`, gzipSync(new TextEncoder().encode(text)));
+    assert.equal((await loadCorrectionSet(`${dir}/a.json`)).get("w").evaluate(1.5), 1.5);
+    assert.equal(loadCorrectionSetSync(`${dir}/a.json.gz`).get("w").evaluate(0.5), 0.5);
+    await assert.rejects(() => loadCorrectionSet(`${dir}/missing.json`), (error: unknown) => {
+      assert.ok(error instanceof CorrectionError);
+      assert.equal(error.code, "CORRECTION_FILE");
+      assert.match(error.message, /missing\.json/);
+      return true;
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a set read from bytes carries the SHA-256 of the bytes", async () => {
+  const { createHash } = await import("node:crypto");
+  const text = JSON.stringify({ schema_version: 2, corrections: [] });
+  const set = parseCorrectionSet(text);
+  assert.equal(set.digest, createHash("sha256").update(text).digest("hex"));
+  assert.equal(parseCorrectionSet({ schema_version: 2, corrections: [] }).digest, undefined);
+});

@@ -52,34 +52,55 @@ export function jetEnergyScaleFlat(options: JetEnergyScaleFlatOptions = {}): Cal
   };
 }
 
+/**
+ * Per event, the vector sum of jet transverse momenta (px, py): a scaled jet set changes MET by
+ * (factor - 1) times it, so Up and Down share one pass of trigonometry. Cached per jet-pt array.
+ */
+const jetSums = new WeakMap<object, { px: Float64Array; py: Float64Array }>();
+
+function jetTransverseSums(pt: Jagged, phi: Jagged): { px: Float64Array; py: Float64Array } {
+  const cached = jetSums.get(pt.content);
+  if (cached && cached.px.length === pt.offsets.length - 1) return cached;
+  const events = pt.offsets.length - 1;
+  const px = new Float64Array(events);
+  const py = new Float64Array(events);
+  const jetPt = pt.content as ArrayLike<number>;
+  const jetPhi = phi.content as ArrayLike<number>;
+  for (let event = 0; event < events; event++) {
+    let x = 0, y = 0;
+    for (let j = pt.offsets[event]; j < pt.offsets[event + 1]; j++) {
+      x += jetPt[j] * Math.cos(jetPhi[j]);
+      y += jetPt[j] * Math.sin(jetPhi[j]);
+    }
+    px[event] = x;
+    py[event] = y;
+  }
+  const sums = { px, py };
+  jetSums.set(pt.content, sums);
+  return sums;
+}
+
 /** Events with jet pt and mass scaled by `factor` and MET corrected for the change. */
 export function scaleJets(events: Events, factor: number): Events {
   const jets = events.collection("Jet");
   const pt = jets.get("pt");
   const phi = jets.get("phi");
   const mass = jets.get("mass");
-  const scaledPt = scaled(pt, factor);
-  const scaledMass = scaled(mass, factor);
   let calibrated = events.withCollection(
     "Jet",
-    jets.withField("pt", scaledPt).withField("mass", scaledMass),
+    jets.withField("pt", scaled(pt, factor)).withField("mass", scaled(mass, factor)),
   );
   if (events.has("MET.pt") && events.has("MET.phi")) {
     const metPt = events.column("MET.pt") as ArrayLike<number>;
     const metPhi = events.column("MET.phi") as ArrayLike<number>;
+    const sums = jetTransverseSums(pt, phi);
     const newPt = new Float32Array(events.length);
     const newPhi = new Float32Array(events.length);
-    const { offsets } = pt;
-    const oldPt = pt.content as ArrayLike<number>;
-    const jetPhi = phi.content as ArrayLike<number>;
+    const change = factor - 1;
     for (let event = 0; event < events.length; event++) {
-      let px = metPt[event] * Math.cos(metPhi[event]);
-      let py = metPt[event] * Math.sin(metPhi[event]);
-      for (let j = offsets[event]; j < offsets[event + 1]; j++) {
-        const change = scaledPt.content[j] - oldPt[j];
-        px -= change * Math.cos(jetPhi[j]);
-        py -= change * Math.sin(jetPhi[j]);
-      }
+      // MET_vec -= (factor - 1) * sum of jet pt_vec
+      const px = metPt[event] * Math.cos(metPhi[event]) - change * sums.px[event];
+      const py = metPt[event] * Math.sin(metPhi[event]) - change * sums.py[event];
       newPt[event] = Math.hypot(px, py);
       newPhi[event] = Math.atan2(py, px);
     }

@@ -2,8 +2,12 @@
 import assert from "node:assert/strict";
 import { hasSharedData, sharedDataPath } from "@ristretto/core/testing";
 import { RistrettoError } from "@ristretto/core/errors";
-import { correctionsCommand } from "../../cli/commands/corrections.ts";
-import { parseJsonWithBigInts, referenceNumber, relativeDifference } from "./_test_helpers.ts";
+import { correctionsCommand } from "../cli/commands/corrections.ts";
+import {
+  parseJsonWithBigInts,
+  referenceNumber,
+  relativeDifference,
+} from "../plugins/correctionlib/_test_helpers.ts";
 
 async function run(args: string[]): Promise<string> {
   const lines: string[] = [];
