@@ -197,3 +197,28 @@ export interface Calibrator extends PluginBase {
    */
   calibrate(events: Events, context: CalibrationContext & { readonly variation?: string }): Events;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Weight providers: per-event weights with optional up/down variations (pileup, scale factors).
+
+/** The values of one weight for the events given: nominal, and up/down when it has them. */
+export interface WeightValues {
+  readonly nominal: Float64Array;
+  readonly up?: Float64Array;
+  readonly down?: Float64Array;
+}
+
+/**
+ * Provides weights an analysis lists by name in its `weights` section (e.g. `pileup`,
+ * `sf_mu_id`). Settings (correction file, correction name, keys, which object collection)
+ * come from the layered parameters of the data-taking period, not from code.
+ */
+export interface WeightProvider extends PluginBase {
+  readonly kind: "weight";
+  /** The weight names it provides. */
+  readonly weights: readonly string[];
+  /** NanoAOD branches it reads, so the run loads them. */
+  readonly inputs: readonly string[];
+  /** Values for the events after preselection (objects defined by the analysis are there). */
+  compute(name: string, events: Events, context: CalibrationContext): WeightValues;
+}

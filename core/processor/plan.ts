@@ -10,7 +10,7 @@ import type { AxisSpec, CutSpec, HistogramSpec } from "../config/schema.ts";
 import type { ValuePath } from "../config/yaml_document.ts";
 import { didYouMean } from "../errors/did_you_mean.ts";
 import { type CompiledExpression, compileExpression, ExprError } from "../expr/mod.ts";
-import type { BranchInfo, Calibrator } from "../plugin/types.ts";
+import type { BranchInfo, Calibrator, WeightProvider } from "../plugin/types.ts";
 import { type CategoryDefinition, expandCategories } from "../selection/categories.ts";
 import type { TriggerSpec } from "../selection/trigger.ts";
 import { BranchSchema } from "./branch_schema.ts";
@@ -47,6 +47,7 @@ export type PlannedWeight =
   | { readonly kind: "genWeight"; readonly name: "genWeight" }
   | { readonly kind: "normalisation"; readonly name: "lumi" | "XS" }
   | { readonly kind: "module"; readonly name: string; readonly compute: ModuleWeight }
+  | { readonly kind: "plugin"; readonly name: string; readonly provider: WeightProvider }
   | {
     readonly kind: "expr";
     readonly name: string;
@@ -141,7 +142,11 @@ const BUILTIN_WEIGHTS = ["genWeight", "lumi", "XS"];
 export function compilePlan(
   loaded: LoadedConfig,
   branches: readonly BranchInfo[],
-  options: { calibrators?: readonly Calibrator[]; module?: AnalysisModule } = {},
+  options: {
+    calibrators?: readonly Calibrator[];
+    weightProviders?: readonly WeightProvider[];
+    module?: AnalysisModule;
+  } = {},
 ): Plan {
   const module = options.module ?? {};
   const { config } = loaded;
@@ -306,6 +311,9 @@ export function compilePlan(
   weights.set("genWeight", { kind: "genWeight", name: "genWeight" });
   weights.set("lumi", { kind: "normalisation", name: "lumi" });
   weights.set("XS", { kind: "normalisation", name: "XS" });
+  for (const provider of options.weightProviders ?? []) {
+    for (const name of provider.weights) weights.set(name, { kind: "plugin", name, provider });
+  }
   for (const [name, compute] of Object.entries(module.weights ?? {})) {
     weights.set(name, { kind: "module", name, compute });
   }
@@ -337,6 +345,7 @@ export function compilePlan(
     const check = (names: readonly string[], path: ValuePath) =>
       names.forEach((name, index) => {
         const weight = weights.get(name);
+        if (weight?.kind === "plugin") usedProviders.add(weight.provider);
         if (!weight) {
           fail(
             "CONFIG_UNKNOWN_WEIGHT",
@@ -346,7 +355,7 @@ export function compilePlan(
             }`,
           );
         }
-        const varies = weight!.kind === "module" ||
+        const varies = weight!.kind === "module" || weight!.kind === "plugin" ||
           (weight!.kind === "expr" && weight!.up && weight!.down);
         if (needsVariation && !varies) {
           fail(
@@ -406,6 +415,7 @@ export function compilePlan(
     return calibrator;
   });
   const calibratorInputs = new Set(calibrators.flatMap((calibrator) => calibrator.inputs));
+  const usedProviders = new Set<WeightProvider>();
   const shapeVariations = { common: [] as string[], bysample: {} as Record<string, string[]> };
   if (config.variations.shape) {
     const provided = calibrators.flatMap((calibrator) => calibrator.variations);
@@ -524,7 +534,8 @@ export function compilePlan(
       );
     }
   }
-  for (const input of [...calibratorInputs, ...(module.inputs ?? [])]) {
+  const providerInputs = [...usedProviders].flatMap((provider) => provider.inputs);
+  for (const input of [...calibratorInputs, ...providerInputs, ...(module.inputs ?? [])]) {
     if (branches.some((branch) => branch.name === input)) branchesToRead.add(input);
   }
   return {

@@ -8,6 +8,7 @@ import type { Column, Jagged } from "../columns/types.ts";
 import { isJagged } from "../columns/jagged.ts";
 import type { BuiltDataset } from "../datasets/built_dataset.ts";
 import { type Events, eventsFromBranches } from "../events/events.ts";
+import type { Collection } from "../events/collection.ts";
 import { cleanedMask } from "../events/kinematics.ts";
 import { Hist } from "../hist/hist.ts";
 import { type Axis, integer, regular, strCategory, variable } from "../hist/axes.ts";
@@ -99,6 +100,7 @@ export function processChunk(
     };
   }
 
+  const objectCache: ObjectCache = new Map();
   for (const shape of ["nominal", ...shapes]) {
     let varied = events;
     for (const calibrator of plan.calibrators) {
@@ -110,7 +112,7 @@ export function processChunk(
         variation: provides ? shape : undefined,
       });
     }
-    varied = applyObjects(plan, varied);
+    varied = applyObjects(plan, varied, objectCache);
     if (hooks.afterObjects) varied = hooks.afterObjects(varied, moduleContext);
     const early = plan.variablesForPreselection;
     varied = addModuleVariables(plan.module, varied, {
@@ -214,22 +216,50 @@ function categoriesOf(plan: Plan, histogram: PlannedHistogram): string[] {
   );
 }
 
+/**
+ * Objects already built in this chunk, by name, with the input collections they were built
+ * from: a shape variation that leaves those inputs untouched (JES does not change muons)
+ * reuses the result instead of selecting again.
+ */
+type ObjectCache = Map<string, { inputs: Collection[]; result: Collection }>;
+
 /** Objects in declaration order: filter by `where`, clean by deltaR, sort. */
-function applyObjects(plan: Plan, events: Events): Events {
+function applyObjects(plan: Plan, events: Events, cache: ObjectCache): Events {
   for (const object of plan.objects) {
-    let collection = events.collection(object.from);
+    const source = events.collection(object.from);
+    const inputs = [
+      source,
+      ...object.cleanAgainst.map((clean) => events.collection(clean.objects)),
+    ];
+    const cached = cache.get(object.name);
+    if (cached && cached.inputs.every((input, i) => input === inputs[i])) {
+      events = events.withCollection(object.name, cached.result);
+      continue;
+    }
+    let collection = source;
     if (object.where) {
       const mask = object.where.evaluate(eventsEnv(events));
       collection = collection.filter(mask as Jagged<Uint8Array>);
     }
-    for (const clean of object.cleanAgainst) {
-      const against = events.collection(clean.objects);
-      collection = collection.filter(cleanedMask(collection, against, { minDeltaR: clean.deltaR }));
+    for (const [i, clean] of object.cleanAgainst.entries()) {
+      collection = collection.filter(
+        cleanedMask(collection, inputs[i + 1], { minDeltaR: clean.deltaR }),
+      );
     }
     if (object.sortBy) collection = collection.sortedBy(object.sortBy, { descending: true });
-    events = events.withCollection(object.name, collection.renamed(object.name));
+    const result = collection.renamed(object.name);
+    // Reusable only when the selection reads nothing but its own collection's fields.
+    if (!object.where || onlyReads(object.where, object.from)) {
+      cache.set(object.name, { inputs, result });
+    }
+    events = events.withCollection(object.name, result);
   }
   return events;
+}
+
+function onlyReads(expr: CompiledExpression, collection: string): boolean {
+  return [...expr.fields].every((field) => field.startsWith(`${collection}.`)) &&
+    [...expr.collections].every((name) => name === collection);
 }
 
 /** AND of every cut of a list (skim or preselection) as an event mask. */
@@ -449,15 +479,17 @@ class WeightCache {
     const weight = this.#plan.weights.get(name)!;
     let values: Float64Array | undefined;
     if (weight.kind === "genWeight") values = this.#genWeight;
-    else if (weight.kind === "module") {
-      const computed = weight.compute(this.#events, this.#context);
+    else if (weight.kind === "module" || weight.kind === "plugin") {
+      const computed = weight.kind === "module"
+        ? weight.compute(this.#events, this.#context)
+        : weight.provider.compute(name, this.#events, this.#context);
       for (const [which, array] of Object.entries(computed)) {
         if (
           array !== undefined &&
           (!(array instanceof Float64Array) || array.length !== this.#events.length)
         ) {
           throw new InputError(
-            "MODULE_BAD_WEIGHT",
+            "WEIGHT_BAD_VALUES",
             `Cannot use weight "${name}": its ${which} values must be a Float64Array of ${this.#events.length} entries`,
           );
         }
@@ -465,7 +497,7 @@ class WeightCache {
       values = shift === "nominal" ? computed.nominal : computed[shift];
       if (!values) {
         throw new InputError(
-          "MODULE_BAD_WEIGHT",
+          "WEIGHT_BAD_VALUES",
           `Cannot vary weight "${name}": the analysis module returned no ${shift} values`,
         );
       }

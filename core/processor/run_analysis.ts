@@ -22,6 +22,7 @@ import type {
   Executor,
   ExecutorProgress,
   OpenedFile,
+  WeightProvider,
 } from "../plugin/types.ts";
 import { type DatasetOutput, mergeDatasetOutput } from "./chunk_output.ts";
 import { compilePlan, type Plan } from "./plan.ts";
@@ -132,6 +133,7 @@ export async function runAnalysis(
     : undefined;
   const plan = compilePlan(loaded, [...branches.values()], {
     calibrators: registry.all<Calibrator>("calibrator"),
+    weightProviders: registry.all<WeightProvider>("weight"),
     module,
   });
   const byName = new Map(datasets.map((dataset) => [dataset.name, dataset]));
