@@ -74,6 +74,7 @@ export async function setUpExample(
     if (!(lumi > 0)) throw new Error(`no 2018 luminosity in ${dataDir}/params.yaml`);
     const jesUncertainty = params.jets?.jesFlatUncertainty ??
       defaults.jets?.jesFlatUncertainty ?? NaN;
+    if (!(jesUncertainty > 0)) throw new Error(`no jets.jesFlatUncertainty in the parameters`);
     return {
       dir,
       dataDir,

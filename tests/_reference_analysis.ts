@@ -262,6 +262,8 @@ export interface ReferenceDataset {
   readonly year: string;
   /** Cross section in pb (MC). */
   readonly xsec: number;
+  /** Events the generator says it wrote (metadata nevents). */
+  readonly nevents: number;
   /** Events and sum of genWeight before any cut (data: events, events). */
   readonly initial: ReferenceStep;
   /** Events with a negative genWeight before any cut. */
@@ -281,6 +283,7 @@ export interface ReferenceDataset {
 interface Row {
   genWeight?: number;
   HLT_IsoMu24: boolean;
+  HLT_Ele32_WPTight_Gsf: boolean;
   MET_pt: number;
   MET_phi: number;
   Muon_pt: number[];
@@ -300,6 +303,7 @@ interface Row {
 
 const BRANCHES = [
   "HLT_IsoMu24",
+  "HLT_Ele32_WPTight_Gsf",
   "MET_pt",
   "MET_phi",
   "Muon_pt",
@@ -332,6 +336,13 @@ export interface ReferenceSettings {
   readonly lumi: number;
   /** Relative flat jet-energy-scale uncertainty (parameter jets.jesFlatUncertainty). */
   readonly jesUncertainty: number;
+  /**
+   * The trigger: "example" is the example's (SingleMuon: IsoMu24); "egamma-first" adds
+   * EGamma: Ele32_WPTight_Gsf with priority [EGamma, SingleMuon], so simulation takes
+   * IsoMu24 || Ele32 and SingleMuon data takes IsoMu24 && !Ele32 (those events belong to the
+   * EGamma stream).
+   */
+  readonly trigger?: "example" | "egamma-first";
 }
 
 /** Runs the example by hand over every dataset of a built-dataset JSON. */
@@ -405,7 +416,14 @@ async function referenceDataset(
       // listed paths; data from the SingleMuon primary dataset: its own path) - both IsoMu24.
       let muonsAbove20 = 0;
       for (const pt of row.Muon_pt) if (pt > 20) muonsAbove20++;
-      if (!(muonsAbove20 >= 1) || !row.HLT_IsoMu24) continue;
+      const isoMu24 = row.HLT_IsoMu24;
+      const ele32 = row.HLT_Ele32_WPTight_Gsf;
+      const triggered = settings.trigger !== "egamma-first"
+        ? isoMu24
+        : isMC
+        ? isoMu24 || ele32
+        : isoMu24 && !ele32;
+      if (!(muonsAbove20 >= 1) || !triggered) continue;
       for (const shape in shapes) add(cutflow[shape].skim, genWeight);
 
       for (const [shape, factor] of Object.entries(shapes)) {
@@ -451,6 +469,7 @@ async function referenceDataset(
     isMC,
     year: entry.metadata.year,
     xsec,
+    nevents: Number(entry.metadata.nevents),
     initial,
     negativeWeights,
     cutflow,

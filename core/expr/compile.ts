@@ -561,6 +561,8 @@ export interface CompiledKernel {
 class Binder {
   readonly slots: string[] = [];
   readonly offsets: Int32Array[] = [];
+  /** Fill a missing boolean object with NaN instead of false (the root `take` only). */
+  missingBoolAsNaN = false;
   constructor(readonly source: string, readonly env: ExprEnv) {}
 
   #fail(reason: string): never {
@@ -631,7 +633,8 @@ class Binder {
         return new CountsStep(this.collectionOffsets(node.collection));
       case "take": {
         this.slot(node.collection);
-        const fill = type.kind === "bool" ? 0 : NaN;
+        const fill = type.kind === "bool" && !this.missingBoolAsNaN ? 0 : NaN;
+        this.missingBoolAsNaN = false;
         const offsets = this.collectionOffsets(node.collection);
         return new TakeStep(offsets, this.bind(node.child), node.index, fill);
       }
@@ -744,20 +747,31 @@ function nextBlock(b: Block, events: number, offsets: Int32Array[]): void {
  * if (out[0] !== 6 || out[1] !== -3) throw new Error();
  * ```
  */
-export function compileChecked(source: string, checked: CheckedExpression): CompiledKernel {
+export function compileChecked(
+  source: string,
+  checked: CheckedExpression,
+  options: { missingAsNaN?: boolean } = {},
+): CompiledKernel {
   const type = checked.type;
+  // For values (histogram axes, exported columns) a missing object must stay missing: a
+  // boolean field of an absent object becomes NaN, and the result is numeric.
+  const boolTake = options.missingAsNaN === true && type.kind === "bool" &&
+    checked.root.op === "take";
   return {
     type,
     evaluate(env: ExprEnv): Column {
       const events = env.length;
       const binder = new Binder(source, env);
+      binder.missingBoolAsNaN = boolTake;
       // Bind the result's collection first so its slot is 0.
       if (type.shape === "object") binder.slot(type.collection!);
       const root = binder.bind(checked.root);
       const offsets = binder.offsets;
       const resultOffsets = type.shape === "object" ? offsets[0] : undefined;
       const size = resultOffsets === undefined ? events : resultOffsets[events];
-      const result = type.kind === "bool" ? new Uint8Array(size) : new Float64Array(size);
+      const result = type.kind === "bool" && !boolTake
+        ? new Uint8Array(size)
+        : new Float64Array(size);
       const block: Block = {
         e0: 0,
         e1: 0,

@@ -264,3 +264,19 @@ Deno.test("mass uses the objects' masses", () => {
   const mass = compileExpression("mass(Lepton[0], Lepton[1])", schemaOf(env)).evaluate(env);
   close([...(mass as Float64Array)], [Math.sqrt(5 + 2 * Math.sqrt(200))], "massive pair");
 });
+
+Deno.test("missingAsNaN: a boolean field of a missing object is NaN for values, false for cuts", () => {
+  // event 0: two muons (tight, not tight); event 1: one tight muon
+  const env = mapEnv(
+    new Map<string, Column>([
+      ["Muon.tightId", { offsets: Int32Array.of(0, 2, 3), content: Uint8Array.of(1, 0, 1) }],
+    ]),
+  );
+  const schema = schemaOf(env, { bools: ["Muon.tightId"] });
+  const asCut = compileExpression("Muon[1].tightId", schema).evaluate(env) as Uint8Array;
+  assert.deepStrictEqual([...asCut], [0, 0]);
+  const asValue = compileExpression("Muon[1].tightId", schema, { missingAsNaN: true })
+    .evaluate(env) as Float64Array;
+  assert.strictEqual(asValue[0], 0);
+  assert.ok(Number.isNaN(asValue[1]));
+});

@@ -59,6 +59,12 @@ export interface CompileOptions {
    * (`pt > 25 && tightId` on `Muon`), and the result is one value per muon.
    */
   readonly collection?: string;
+  /**
+   * Compile for values rather than conditions (histogram axes, exported columns): a boolean
+   * field of a missing object (`Muon[1].tightId` with one muon) is NaN - "not filled" - instead
+   * of false, and the result is numeric.
+   */
+  readonly missingAsNaN?: boolean;
 }
 
 /** A compiled expression: its type, the columns it reads, and the kernel. */
@@ -110,7 +116,7 @@ export function compileExpression(
 ): CompiledExpression {
   const tree = parseExpression(source);
   const checked = checkExpression(source, schema, { tree, collection: options.collection });
-  const kernel = compileChecked(source, checked);
+  const kernel = compileChecked(source, checked, { missingAsNaN: options.missingAsNaN });
   return {
     source,
     tree,

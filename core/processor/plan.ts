@@ -153,9 +153,14 @@ export function compilePlan(
   const schema = new BranchSchema(branches);
   const fields = new Set<string>();
   const collections = new Set<string>();
-  const compile = (source: string, path: ValuePath, collection?: string): CompiledExpression => {
+  const compile = (
+    source: string,
+    path: ValuePath,
+    collection?: string,
+    missingAsNaN = false,
+  ): CompiledExpression => {
     try {
-      const compiled = compileExpression(source, schema, { collection });
+      const compiled = compileExpression(source, schema, { collection, missingAsNaN });
       for (const field of compiled.fields) fields.add(field);
       for (const used of compiled.collections) collections.add(used);
       if (collection) collections.add(collection);
@@ -457,7 +462,7 @@ export function compilePlan(
     let collection: string | undefined;
     const axes = spec.axes.map((axis, index) => {
       const path = ["histograms", name, "axes", index, "expr"];
-      const expr = compile(axis.expr, path);
+      const expr = compile(axis.expr, path, undefined, true);
       if (expr.type.kind !== "number" && expr.type.kind !== "bool") {
         fail(
           "CONFIG_EXPR",
@@ -496,7 +501,7 @@ export function compilePlan(
     let collection: string | undefined;
     const exported = Object.entries(spec.fields).map(([field, source], position) => {
       const path = ["columns", index, "fields", field];
-      const expr = compile(source, path);
+      const expr = compile(source, path, undefined, true);
       const shapeCollection = expr.type.shape === "object" ? expr.type.collection : undefined;
       if (position > 0 && shapeCollection !== collection) {
         fail(
