@@ -6,7 +6,22 @@
 
 type Benchmark = { name: string; load: () => Promise<() => Promise<object[]>> };
 
-const benchmarks: Benchmark[] = [];
+const benchmarks: Benchmark[] = [
+  { name: "core", load: async () => (await import("./core_bench.ts")).benchCore },
+  {
+    name: "root-read",
+    load: async () => () => import("./root_read.ts").then((m) => m.benchRootRead()),
+  },
+  {
+    name: "parquet-read",
+    load: async () => () => import("./parquet_read.ts").then((m) => m.benchParquetRead()),
+  },
+  { name: "agc", load: async () => (await import("./agc_bench.ts")).benchAgc },
+  {
+    name: "corrections",
+    load: async () => (await import("./correctionlib_eval.ts")).benchCorrections,
+  },
+];
 
 /** Runs the selected benchmarks (all when no names are given). */
 export async function runBenchmarks(names: string[]): Promise<void> {

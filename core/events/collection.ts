@@ -6,15 +6,44 @@
  */
 import type { Jagged, NumericArray } from "../columns/types.ts";
 import { isJagged } from "../columns/jagged.ts";
-import { checkSameLayout, eventsOfOffsets } from "../columns/_check.ts";
-import { filterEvents, filterObjects, maskedOffsets } from "../columns/filter.ts";
-import { take } from "../columns/gather.ts";
+import { checkSameLayout, eventsOfOffsets, sameTypeArray } from "../columns/_check.ts";
+import { maskedOffsets } from "../columns/filter.ts";
 import { argsort } from "../columns/sort.ts";
 import { didYouMean, InputError } from "../errors/mod.ts";
 import { alignedContent } from "./_align.ts";
 
-/** A field's content, or a function computing it on first use. */
-export type FieldSource = NumericArray | (() => NumericArray);
+/**
+ * A field of a derived collection (filtered, skimmed, reordered): the values of an original
+ * content at positions `index` (`content[k] = base()[index[k]]`). Chains of selections compose
+ * their index arrays, so reading a field of `Jet -> GoodJet -> preselected GoodJet` is one
+ * gather over the kept objects, never a full-size intermediate per step.
+ */
+export interface GatheredField {
+  readonly base: () => NumericArray;
+  readonly index: Int32Array;
+}
+
+/** A field's content, a function computing it on first use, or a gather from another content. */
+export type FieldSource = NumericArray | (() => NumericArray) | GatheredField;
+
+function isGathered(source: FieldSource): source is GatheredField {
+  return typeof source === "object" && "index" in source && "base" in source;
+}
+
+/** The function computing `compute()` once. */
+function once(compute: () => NumericArray): () => NumericArray {
+  let value: NumericArray | undefined;
+  return () => (value ??= compute());
+}
+
+/** `base[index[k]]` for k in [start, stop), in an array of the base's type. */
+function gatherContent(base: NumericArray, index: Int32Array, start: number, stop: number) {
+  const out = sameTypeArray(base, index.length);
+  const source = base as unknown as Float64Array; // element type kept by sameTypeArray
+  const target = out as unknown as Float64Array;
+  for (let k = start; k < stop; k++) target[k] = source[index[k]];
+  return out;
+}
 
 /** Options of `Collection.sortedBy`. */
 export interface SortOptions {
@@ -92,7 +121,11 @@ export class Collection {
         }`,
       );
     }
-    const content = typeof source === "function" ? source() : source;
+    const content = typeof source === "function"
+      ? source()
+      : isGathered(source)
+      ? gatherContent(source.base(), source.index, this.offsets[0], this.offsets[this.length])
+      : source;
     const last = this.offsets[this.length];
     if (content.length < last) {
       throw new RangeError(
@@ -128,12 +161,44 @@ export class Collection {
   /** Objects where an object-level mask is true; all fields share one new offsets array. */
   filter(mask: Jagged<Uint8Array>): Collection {
     const offsets = maskedOffsets(this.offsets, mask);
-    return this.#derived(offsets, (field) => filterObjects(field, mask, { offsets }).content);
+    const selection = new Int32Array(offsets[offsets.length - 1]);
+    const n = this.length;
+    for (let i = 0, k = 0; i < n; i++) {
+      const first = this.offsets[i];
+      const shift = mask.offsets[i] - first;
+      for (let j = first; j < this.offsets[i + 1]; j++) {
+        if (mask.content[j + shift] !== 0) selection[k++] = j;
+      }
+    }
+    return this.#derived(offsets, selection);
   }
 
   /** Objects picked or reordered by event-local indices (e.g. from `argsort`). */
   take(localIndex: Jagged<Int32Array>): Collection {
-    return this.#derived(localIndex.offsets, (field) => take(field, localIndex).content);
+    const offsets = localIndex.offsets;
+    const n = this.length;
+    if (offsets.length - 1 !== n) {
+      throw new RangeError(
+        `Cannot take objects of "${this.name}": the index has ${
+          offsets.length - 1
+        } events, the collection ${n}`,
+      );
+    }
+    const selection = new Int32Array(offsets[n]);
+    for (let i = 0; i < n; i++) {
+      const first = this.offsets[i];
+      const count = this.offsets[i + 1] - first;
+      for (let k = offsets[i]; k < offsets[i + 1]; k++) {
+        const local = localIndex.content[k];
+        if (!(local >= 0 && local < count)) {
+          throw new RangeError(
+            `Cannot take objects of "${this.name}": index ${local} in event ${i}, which has ${count} objects`,
+          );
+        }
+        selection[k] = first + local;
+      }
+    }
+    return this.#derived(offsets, selection);
   }
 
   /** The objects ordered by a field within each event (stable, NaN last). */
@@ -156,7 +221,12 @@ export class Collection {
       offsets[e + 1] = offsets[e] + this.offsets[i + 1] - this.offsets[i];
       e++;
     }
-    return this.#derived(offsets, (field) => (filterEvents(field, mask) as Jagged).content);
+    const selection = new Int32Array(offsets[kept]);
+    for (let i = 0, k = 0; i < mask.length; i++) {
+      if (mask[i] === 0) continue;
+      for (let j = this.offsets[i]; j < this.offsets[i + 1]; j++) selection[k++] = j;
+    }
+    return this.#derived(offsets, selection);
   }
 
   #sharedSources(): Map<string, FieldSource> {
@@ -168,9 +238,30 @@ export class Collection {
     return sources;
   }
 
-  #derived(offsets: Int32Array, compute: (field: Jagged) => NumericArray): Collection {
+  /**
+   * A collection whose content position k holds this collection's content at `selection[k]`:
+   * gathered fields compose their index, others gather straight from their content.
+   */
+  #derived(offsets: Int32Array, selection: Int32Array): Collection {
     const sources = new Map<string, FieldSource>();
-    for (const name of this.#sources.keys()) sources.set(name, () => compute(this.get(name)));
+    for (const [name, source] of this.#sources) {
+      const loaded = this.#loaded.get(name);
+      if (loaded) {
+        sources.set(name, { base: () => loaded.content, index: selection });
+      } else if (isGathered(source)) {
+        const index = new Int32Array(selection.length);
+        const inner = source.index;
+        for (let k = 0; k < selection.length; k++) index[k] = inner[selection[k]];
+        sources.set(name, { base: source.base, index });
+      } else if (typeof source === "function") {
+        // Memoised so collections derived from this one share the computation.
+        const memo = once(source);
+        this.#sources.set(name, memo);
+        sources.set(name, { base: memo, index: selection });
+      } else {
+        sources.set(name, { base: () => source, index: selection });
+      }
+    }
     return new Collection(this.name, offsets, sources);
   }
 }
