@@ -20,7 +20,8 @@ import { alignedContent } from "./_align.ts";
  */
 export interface GatheredField {
   readonly base: () => NumericArray;
-  readonly index: Int32Array;
+  /** Computed on first read, and shared by every field derived through the same selections. */
+  readonly index: () => Int32Array;
 }
 
 /** A field's content, a function computing it on first use, or a gather from another content. */
@@ -31,9 +32,16 @@ function isGathered(source: FieldSource): source is GatheredField {
 }
 
 /** The function computing `compute()` once. */
-function once(compute: () => NumericArray): () => NumericArray {
-  let value: NumericArray | undefined;
-  return () => (value ??= compute());
+function once<T>(compute: () => T): () => T {
+  let value: T | undefined;
+  let done = false;
+  return () => {
+    if (!done) {
+      value = compute();
+      done = true;
+    }
+    return value as T;
+  };
 }
 
 /** `base[index[k]]` for k in [start, stop), in an array of the base's type. */
@@ -124,7 +132,7 @@ export class Collection {
     const content = typeof source === "function"
       ? source()
       : isGathered(source)
-      ? gatherContent(source.base(), source.index, this.offsets[0], this.offsets[this.length])
+      ? gatherContent(source.base(), source.index(), this.offsets[0], this.offsets[this.length])
       : source;
     const last = this.offsets[this.length];
     if (content.length < last) {
@@ -161,16 +169,18 @@ export class Collection {
   /** Objects where an object-level mask is true; all fields share one new offsets array. */
   filter(mask: Jagged<Uint8Array>): Collection {
     const offsets = maskedOffsets(this.offsets, mask);
-    const selection = new Int32Array(offsets[offsets.length - 1]);
-    const n = this.length;
-    for (let i = 0, k = 0; i < n; i++) {
-      const first = this.offsets[i];
-      const shift = mask.offsets[i] - first;
-      for (let j = first; j < this.offsets[i + 1]; j++) {
-        if (mask.content[j + shift] !== 0) selection[k++] = j;
+    return this.#derived(offsets, () => {
+      const selection = new Int32Array(offsets[offsets.length - 1]);
+      const n = this.length;
+      for (let i = 0, k = 0; i < n; i++) {
+        const first = this.offsets[i];
+        const shift = mask.offsets[i] - first;
+        for (let j = first; j < this.offsets[i + 1]; j++) {
+          if (mask.content[j + shift] !== 0) selection[k++] = j;
+        }
       }
-    }
-    return this.#derived(offsets, selection);
+      return selection;
+    });
   }
 
   /** Objects picked or reordered by event-local indices (e.g. from `argsort`). */
@@ -184,6 +194,7 @@ export class Collection {
         } events, the collection ${n}`,
       );
     }
+    // Checked now, so a bad index fails where it is made, not at the first field read.
     const selection = new Int32Array(offsets[n]);
     for (let i = 0; i < n; i++) {
       const first = this.offsets[i];
@@ -198,7 +209,7 @@ export class Collection {
         selection[k] = first + local;
       }
     }
-    return this.#derived(offsets, selection);
+    return this.#derived(offsets, () => selection);
   }
 
   /** The objects ordered by a field within each event (stable, NaN last). */
@@ -221,12 +232,14 @@ export class Collection {
       offsets[e + 1] = offsets[e] + this.offsets[i + 1] - this.offsets[i];
       e++;
     }
-    const selection = new Int32Array(offsets[kept]);
-    for (let i = 0, k = 0; i < mask.length; i++) {
-      if (mask[i] === 0) continue;
-      for (let j = this.offsets[i]; j < this.offsets[i + 1]; j++) selection[k++] = j;
-    }
-    return this.#derived(offsets, selection);
+    return this.#derived(offsets, () => {
+      const selection = new Int32Array(offsets[kept]);
+      for (let i = 0, k = 0; i < mask.length; i++) {
+        if (mask[i] === 0) continue;
+        for (let j = this.offsets[i]; j < this.offsets[i + 1]; j++) selection[k++] = j;
+      }
+      return selection;
+    });
   }
 
   #sharedSources(): Map<string, FieldSource> {
@@ -239,27 +252,39 @@ export class Collection {
   }
 
   /**
-   * A collection whose content position k holds this collection's content at `selection[k]`:
-   * gathered fields compose their index, others gather straight from their content.
+   * A collection whose content position k holds this collection's content at `selection()[k]`.
+   * Nothing is computed here: the selection, and its composition with earlier selections, run
+   * on the first read of a field, once for all fields that share them.
    */
-  #derived(offsets: Int32Array, selection: Int32Array): Collection {
+  #derived(offsets: Int32Array, selection: () => Int32Array): Collection {
+    const shared = once(selection);
+    const composed = new Map<() => Int32Array, () => Int32Array>();
     const sources = new Map<string, FieldSource>();
     for (const [name, source] of this.#sources) {
       const loaded = this.#loaded.get(name);
       if (loaded) {
-        sources.set(name, { base: () => loaded.content, index: selection });
+        sources.set(name, { base: () => loaded.content, index: shared });
       } else if (isGathered(source)) {
-        const index = new Int32Array(selection.length);
-        const inner = source.index;
-        for (let k = 0; k < selection.length; k++) index[k] = inner[selection[k]];
+        let index = composed.get(source.index);
+        if (!index) {
+          const inner = source.index;
+          index = once(() => {
+            const outer = shared();
+            const innerIndex = inner();
+            const result = new Int32Array(outer.length);
+            for (let k = 0; k < outer.length; k++) result[k] = innerIndex[outer[k]];
+            return result;
+          });
+          composed.set(inner, index);
+        }
         sources.set(name, { base: source.base, index });
       } else if (typeof source === "function") {
         // Memoised so collections derived from this one share the computation.
         const memo = once(source);
         this.#sources.set(name, memo);
-        sources.set(name, { base: memo, index: selection });
+        sources.set(name, { base: memo, index: shared });
       } else {
-        sources.set(name, { base: () => source, index: selection });
+        sources.set(name, { base: () => source, index: shared });
       }
     }
     return new Collection(this.name, offsets, sources);
