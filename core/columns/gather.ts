@@ -33,10 +33,17 @@ export function takeAt(j: Jagged, position: number, options: GatherOptions = {})
   const { offsets } = j;
   const content = numbersOf(j.content);
   const out = new Float64Array(n);
+  if (position >= 0) {
+    // The common case (leading, subleading...): one comparison per event.
+    for (let i = 0; i < n; i++) {
+      const at = offsets[i] + position;
+      out[i] = at < offsets[i + 1] ? content[at] : fill;
+    }
+    return out;
+  }
   for (let i = 0; i < n; i++) {
-    const count = offsets[i + 1] - offsets[i];
-    const local = position < 0 ? count + position : position;
-    out[i] = local >= 0 && local < count ? content[offsets[i] + local] : fill;
+    const at = offsets[i + 1] + position;
+    out[i] = at >= offsets[i] ? content[at] : fill;
   }
   return out;
 }
