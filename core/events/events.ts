@@ -22,11 +22,23 @@ export interface EventsOptions {
 /** Flat per-event fields of one group, e.g. `MET` -> {pt, phi, ...}. */
 export type EventRecord = Readonly<Record<string, NumericArray>>;
 
+/** A value, or a function computing it on first use (skims and calibrations stay lazy). */
+type Lazy<T> = T | (() => T);
+
 interface EventsParts {
   length: number;
-  top: Map<string, Column>;
+  top: Map<string, Lazy<Column>>;
   collections: Map<string, Collection>;
-  records: Map<string, Map<string, NumericArray>>;
+  records: Map<string, Map<string, Lazy<NumericArray>>>;
+}
+
+/** The value at `key`, computing (and keeping) it if it is still a function. */
+function resolved<T>(map: Map<string, Lazy<T>>, key: string): T | undefined {
+  const value = map.get(key);
+  if (typeof value !== "function") return value;
+  const computed = (value as () => T)();
+  map.set(key, computed);
+  return computed;
 }
 
 /**
@@ -52,9 +64,9 @@ interface EventsParts {
 export class Events {
   /** Number of events. */
   readonly length: number;
-  readonly #top: Map<string, Column>;
+  readonly #top: Map<string, Lazy<Column>>;
   readonly #collections: Map<string, Collection>;
-  readonly #records: Map<string, Map<string, NumericArray>>;
+  readonly #records: Map<string, Map<string, Lazy<NumericArray>>>;
 
   /** Use `eventsFromBranches`; this constructor takes already grouped parts. */
   constructor(parts: EventsParts) {
@@ -99,7 +111,9 @@ export class Events {
   /** A flat group as an object of per-event arrays, e.g. `record("MET").pt`. */
   record(name: string): EventRecord {
     const found = this.#records.get(name);
-    if (found) return Object.fromEntries(found);
+    if (found) {
+      return Object.fromEntries([...found.keys()].map((key) => [key, resolved(found, key)!]));
+    }
     throw this.#unknown("record", name, [...this.#records.keys()]);
   }
 
@@ -153,10 +167,27 @@ export class Events {
    * New Events with fields of a record added or replaced (e.g. MET.pt and MET.phi after a
    * jet calibration is propagated), sharing every other column.
    */
-  withRecordFields(name: string, fields: Readonly<Record<string, NumericArray>>): Events {
+  withRecordFields(
+    name: string,
+    fields: Readonly<Record<string, NumericArray | (() => NumericArray)>>,
+  ): Events {
     const records = new Map(this.#records);
     const merged = new Map(records.get(name) ?? []);
     for (const [field, values] of Object.entries(fields)) {
+      // A function is computed on first read (e.g. MET after a jet calibration: often unused).
+      if (typeof values === "function") {
+        const length = this.length;
+        merged.set(field, () => {
+          const computed = values();
+          if (computed.length !== length) {
+            throw new RangeError(
+              `Cannot set "${name}.${field}": it has ${computed.length} values but the events have ${length}`,
+            );
+          }
+          return computed;
+        });
+        continue;
+      }
       if (values.length !== this.length) {
         throw new RangeError(
           `Cannot set "${name}.${field}": it has ${values.length} values but the events have ${this.length}`,
@@ -177,17 +208,20 @@ export class Events {
     }
     let kept = 0;
     for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) kept++;
-    const top = new Map<string, Column>();
-    for (const [name, column] of this.#top) top.set(name, filterEvents(column, mask));
+    // Columns are skimmed on first read: most of them never are after a tight selection.
+    const top = new Map<string, Lazy<Column>>();
+    for (const name of this.#top.keys()) {
+      top.set(name, () => filterEvents(resolved(this.#top, name)!, mask));
+    }
     const collections = new Map<string, Collection>();
     for (const [name, collection] of this.#collections) {
       collections.set(name, collection.selectEvents(mask));
     }
-    const records = new Map<string, Map<string, NumericArray>>();
+    const records = new Map<string, Map<string, Lazy<NumericArray>>>();
     for (const [name, fields] of this.#records) {
-      const selected = new Map<string, NumericArray>();
-      for (const [field, values] of fields) {
-        selected.set(field, filterEvents(values, mask) as NumericArray);
+      const selected = new Map<string, Lazy<NumericArray>>();
+      for (const field of fields.keys()) {
+        selected.set(field, () => filterEvents(resolved(fields, field)!, mask) as NumericArray);
       }
       records.set(name, selected);
     }
@@ -210,7 +244,7 @@ export class Events {
   }
 
   #find(path: string): Column | undefined {
-    const top = this.#top.get(path);
+    const top = resolved(this.#top, path);
     if (top !== undefined) return top;
     // "Jet.pt" first; then raw "Jet_pt" (the group name never contains "_" in NanoAOD).
     for (const separator of [".", "_"]) {
@@ -220,7 +254,8 @@ export class Events {
       const field = path.slice(at + 1);
       const collection = this.#collections.get(group);
       if (collection?.has(field)) return collection.get(field);
-      const record = this.#records.get(group)?.get(field);
+      const fields = this.#records.get(group);
+      const record = fields ? resolved(fields, field) : undefined;
       if (record !== undefined) return record;
     }
     return undefined;

@@ -91,22 +91,34 @@ export function scaleJets(events: Events, factor: number): Events {
     jets.withField("pt", scaled(pt, factor)).withField("mass", scaled(mass, factor)),
   );
   if (events.has("MET.pt") && events.has("MET.phi")) {
-    const metPt = events.column("MET.pt") as ArrayLike<number>;
-    const metPhi = events.column("MET.phi") as ArrayLike<number>;
-    const sums = jetTransverseSums(pt, phi);
-    const newPt = new Float32Array(events.length);
-    const newPhi = new Float32Array(events.length);
-    const change = factor - 1;
-    for (let event = 0; event < events.length; event++) {
-      // MET_vec -= (factor - 1) * sum of jet pt_vec
-      const px = metPt[event] * Math.cos(metPhi[event]) - change * sums.px[event];
-      const py = metPt[event] * Math.sin(metPhi[event]) - change * sums.py[event];
-      newPt[event] = Math.hypot(px, py);
-      newPhi[event] = Math.atan2(py, px);
-    }
-    calibrated = calibrated.withRecordFields("MET", { pt: newPt, phi: newPhi });
+    // Computed on first read: many analyses never look at MET in a shape variation.
+    const corrected = once(() => {
+      const metPt = events.column("MET.pt") as ArrayLike<number>;
+      const metPhi = events.column("MET.phi") as ArrayLike<number>;
+      const sums = jetTransverseSums(pt, phi);
+      const newPt = new Float32Array(events.length);
+      const newPhi = new Float32Array(events.length);
+      const change = factor - 1;
+      for (let event = 0; event < events.length; event++) {
+        // MET_vec -= (factor - 1) * sum of jet pt_vec
+        const px = metPt[event] * Math.cos(metPhi[event]) - change * sums.px[event];
+        const py = metPt[event] * Math.sin(metPhi[event]) - change * sums.py[event];
+        newPt[event] = Math.hypot(px, py);
+        newPhi[event] = Math.atan2(py, px);
+      }
+      return { pt: newPt, phi: newPhi };
+    });
+    calibrated = calibrated.withRecordFields("MET", {
+      pt: () => corrected().pt,
+      phi: () => corrected().phi,
+    });
   }
   return calibrated;
+}
+
+function once<T>(compute: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= compute());
 }
 
 function scaled(field: Jagged, factor: number): Jagged<Float32Array> {
