@@ -5,7 +5,17 @@
 import { API_VERSION, type ColumnsWriter, Registry } from "@ristretto/core/plugin";
 import { parquetReader, writeParquet } from "@ristretto/parquet";
 import { rootReader } from "@ristretto/root";
-import { jetEnergyScaleFlat } from "@ristretto/cms";
+import {
+  btagFixedWpScaleFactors,
+  btagShapeScaleFactors,
+  electronScaleFactors,
+  jetEnergyResolution,
+  jetEnergyScale,
+  jetEnergyScaleFlat,
+  lumiMaskCut,
+  muonScaleFactors,
+  pileupWeight,
+} from "@ristretto/cms";
 
 /** Parquet as the format of exported columns. */
 export function parquetColumnsWriter(): ColumnsWriter {
@@ -25,5 +35,13 @@ export function builtinRegistry(): Registry {
     .add(rootReader())
     .add(parquetReader())
     .add(parquetColumnsWriter())
-    .add(jetEnergyScaleFlat());
+    .add(jetEnergyScaleFlat())
+    .add(jetEnergyResolution())
+    .add(jetEnergyScale())
+    .add(pileupWeight())
+    .add(muonScaleFactors())
+    .add(electronScaleFactors())
+    .add(btagShapeScaleFactors())
+    .add(btagFixedWpScaleFactors())
+    .add(lumiMaskCut());
 }

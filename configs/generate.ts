@@ -115,8 +115,9 @@ async function main(): Promise<void> {
 
 /**
  * Writes the example's toy NanoAOD (Parquet), its built-dataset JSON, the pseudo-data's golden
- * JSON and brilcalc CSV, and `params.yaml` with the pseudo-data's luminosity, so MC normalised
- * by xsec * lumi / sum(genWeight) compares with the pseudo-data.
+ * JSON and brilcalc CSV, and `params.yaml` with the pseudo-data's luminosity (so MC normalised
+ * by xsec * lumi / sum(genWeight) compares with the pseudo-data), and `params_lumimask.yaml` with
+ * the certified luminosity and the golden JSON (`lumiMask`) for analyses that apply the mask.
  */
 export async function generateExampleData(options: ExampleDataOptions = {}): Promise<void> {
   const out = resolve(options.out ?? EXAMPLE_DATA_DIR);
@@ -220,6 +221,14 @@ export async function generateExampleData(options: ExampleDataOptions = {}): Pro
   await Deno.writeTextFile(
     `${out}/params.yaml`,
     `# Written by configs/generate.ts: the pseudo-data's recorded luminosity.\nlumi:\n  picobarn:\n    "${year}": ${luminosity}\n`,
+  );
+  // For analyses that apply the golden JSON ({use: lumimask}): MC is normalised to the
+  // certified luminosity, and the cut reads the golden JSON (an absolute path).
+  await Deno.writeTextFile(
+    `${out}/params_lumimask.yaml`,
+    `# Written by configs/generate.ts: the pseudo-data's certified luminosity and golden JSON.\n` +
+      `lumi:\n  picobarn:\n    "${year}": ${certified}\n` +
+      `lumiMask:\n  "${year}": ${JSON.stringify(`${out}/lumi/golden_${year}.json`)}\n`,
   );
   // Written last: its presence means the example data is complete.
   await Deno.writeTextFile(`${out}/datasets.json`, JSON.stringify(built, null, 2) + "\n");
