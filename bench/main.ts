@@ -21,6 +21,7 @@ const benchmarks: Benchmark[] = [
     name: "corrections",
     load: async () => (await import("./correctionlib_eval.ts")).benchCorrections,
   },
+  { name: "plot", load: async () => (await import("./plot_bench.ts")).benchPlots },
 ];
 
 /** Runs the selected benchmarks (all when no names are given). */
