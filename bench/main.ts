@@ -22,6 +22,7 @@ const benchmarks: Benchmark[] = [
     load: async () => (await import("./correctionlib_eval.ts")).benchCorrections,
   },
   { name: "plot", load: async () => (await import("./plot_bench.ts")).benchPlots },
+  { name: "fit", load: async () => (await import("./fit_bench.ts")).benchFit },
 ];
 
 /** Runs the selected benchmarks (all when no names are given). */
