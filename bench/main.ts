@@ -23,6 +23,7 @@ const benchmarks: Benchmark[] = [
   },
   { name: "plot", load: async () => (await import("./plot_bench.ts")).benchPlots },
   { name: "fit", load: async () => (await import("./fit_bench.ts")).benchFit },
+  { name: "xrootd", load: async () => (await import("./xrootd_bench.ts")).benchXrootd },
 ];
 
 /** Runs the selected benchmarks (all when no names are given). */

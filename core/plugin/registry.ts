@@ -2,6 +2,9 @@ import { InputError } from "../errors/ristretto_error.ts";
 import { didYouMean } from "../errors/did_you_mean.ts";
 import { API_VERSION, type ByteSourceProvider, type PluginBase, type Reader } from "./types.ts";
 
+/** Plugin kinds whose version or settings can change the result of a work item. */
+const RESULT_KINDS = new Set(["reader", "calibrator", "weight", "cut"]);
+
 /** Every plugin kind the registry holds, by its `kind` tag. */
 export type AnyPlugin = Reader | ByteSourceProvider | (PluginBase & { readonly kind: string });
 
@@ -76,10 +79,16 @@ export class Registry {
     );
   }
 
-  /** name@version of every plugin, sorted: enters the work-item hash. */
+  /**
+   * name@version#cacheKey of every plugin that can change a work item's result (readers,
+   * calibrators, weights, cuts), sorted: enters the work-item hash. Where the bytes come from,
+   * where the work runs and how outputs are drawn do not change results, so byte sources,
+   * dataset sources, executors, plotters and writers stay out of it.
+   */
   fingerprint(): string[] {
     const entries: string[] = [];
     for (const [kind, plugins] of this.#plugins) {
+      if (!RESULT_KINDS.has(kind)) continue;
       for (const plugin of plugins.values()) {
         entries.push(
           `${kind}:${plugin.name}@${plugin.version}${
