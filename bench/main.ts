@@ -24,6 +24,7 @@ const benchmarks: Benchmark[] = [
   { name: "plot", load: async () => (await import("./plot_bench.ts")).benchPlots },
   { name: "fit", load: async () => (await import("./fit_bench.ts")).benchFit },
   { name: "xrootd", load: async () => (await import("./xrootd_bench.ts")).benchXrootd },
+  { name: "root-write", load: async () => (await import("./root_write.ts")).benchRootWrite },
 ];
 
 /** Runs the selected benchmarks (all when no names are given). */

@@ -56,6 +56,7 @@ const USAGE = `Usage: deno task generate [options]
   --seed S          base seed (default 20260101)
   --year YYYY       data-taking year (default 2018)
   --events LIST     sizes, e.g. dy_mumu=50000,wjets=20000 (data defaults to the MC total)
+  --format F        root or parquet (default parquet)
   --help`;
 
 /** Where the default example's data lives (inside the repository, ignored by git). */
@@ -77,6 +78,8 @@ export interface ExampleDataOptions {
   events?: Partial<Record<ToyProcess, number>>;
   /** Print what was written (default true). */
   verbose?: boolean;
+  /** File format of the samples (default parquet). */
+  format?: "root" | "parquet";
 }
 
 async function main(): Promise<void> {
@@ -88,6 +91,7 @@ async function main(): Promise<void> {
       seed: { type: "string", default: "20260101" },
       year: { type: "string", default: "2018" },
       events: { type: "string", default: "" },
+      format: { type: "string", default: "parquet" },
       help: { type: "boolean", default: false },
     },
   });
@@ -103,7 +107,11 @@ async function main(): Promise<void> {
     }
     events[name as ToyProcess] = Math.round(Number(count));
   }
+  if (values.format !== "root" && values.format !== "parquet") {
+    throw new Error(`Cannot generate: --format must be root or parquet\n${USAGE}`);
+  }
   await generateExampleData({
+    format: values.format,
     out: values.out,
     scale: Number(values.scale),
     files: Number(values.files),
@@ -176,7 +184,9 @@ export async function generateExampleData(options: ExampleDataOptions = {}): Pro
         firstEvent,
         lumiSections: part.sections,
       });
-      const path = `${out}/${process}/${process}_${year}_${fileIndex}.parquet`;
+      const path = `${out}/${process}/${process}_${year}_${fileIndex}.${
+        options.format ?? "parquet"
+      }`;
       await writeSample(path, columns);
       size += (await Deno.stat(path)).size;
       files.push(path);

@@ -1,6 +1,8 @@
 /**
  * Native columnar ROOT TTree reader: file -> directory/keys -> TTree/TBranch/TLeaf -> baskets
  * (zlib, LZMA, LZ4, zstd; on disk or embedded in the tree) -> TypedArrays and jagged columns.
+ * And the writer: TTrees of flat and jagged numeric branches (NanoAOD layout, all four
+ * codecs, written cluster by cluster) and histogram files (TH1D/TH2D, Combine shapes).
  *
  * @example
  * ```ts ignore
@@ -37,9 +39,30 @@ export {
   type RootReaderOptions,
   RootTreeFile,
 } from "./reader.ts";
+export { type CompressOptions, compressRecord, initCompression } from "./_compress.ts";
 export {
   type BlockCounts,
   type Codec,
   type DecompressOptions,
   decompressRecord,
 } from "./_decompress.ts";
+export {
+  createRootFile,
+  RootFileWriter,
+  RootTreeWriter,
+  type RootWriteOptions,
+  type TreeOptions,
+  treeOptionsFrom,
+  writeDefaults,
+  writeRootTree,
+} from "./writer.ts";
+export {
+  type CombineOptions,
+  combineShapes,
+  type HistData,
+  histData,
+  type HistEntry,
+  type HistFileOptions,
+  writeHistogram,
+  writeHistogramFile,
+} from "./hist_writer.ts";

@@ -25,4 +25,4 @@ export {
   toBrilcalcCsv,
   TOY_YEARS,
 } from "./lumi_sections.ts";
-export { writeSample } from "./write_sample.ts";
+export { writeSample, type WriteSampleOptions } from "./write_sample.ts";
