@@ -1,0 +1,25 @@
+/**
+ * Batch systems behind one small interface ({@link BatchSystem}): Slurm job arrays, HTCondor
+ * clusters and Dask tasks (through a Python bridge). Executors submit `work` commands with it,
+ * poll until they end and read the results from the store.
+ * @module
+ */
+export {
+  type BatchSystem,
+  isFinal,
+  type JobHandle,
+  type JobSpec,
+  type JobState,
+  type SubmitOptions,
+} from "./types.ts";
+export { slurmBatchSystem, type SlurmOptions } from "./slurm.ts";
+export {
+  type CondorJobEvents,
+  htcondorBatchSystem,
+  type HTCondorOptions,
+  parseEventLog,
+} from "./htcondor.ts";
+export { daskBatchSystem, type DaskOptions } from "./dask.ts";
+export { waitForJobs, type WaitOptions } from "./wait.ts";
+export { serviceDownReason, serviceEnv, servicesDir } from "./services.ts";
+export { shellQuote } from "./_job_files.ts";
