@@ -9,7 +9,7 @@
  * same computation written in the config's expression language.
  * @module
  */
-import { abs, compare, countTrue, type Jagged, logicalAnd, takeAt } from "@ristretto/core/columns";
+import { compare, countTrue, type Jagged, logicalAnd, takeAt } from "@ristretto/core/columns";
 import { pairMass } from "@ristretto/core/events";
 import { columnsEnv, compileExpression, schemaOf } from "@ristretto/core/expr";
 import { Hist, regular, strCategory } from "@ristretto/core/hist";
@@ -134,7 +134,7 @@ export async function benchCore(): Promise<object[]> {
   const countFramework = await compareTimes(
     () =>
       countTrue(
-        logicalAnd(compare(jets.pt, ">", 30), compare(abs(jets.eta), "<", 2.4)) as Jagged<
+        logicalAnd(compare(jets.pt, ">", 30), compare(jets.eta, "<", 2.4, { abs: true })) as Jagged<
           Uint8Array
         >,
       ),

@@ -29,7 +29,15 @@ function bit(condition: boolean): number {
  * if ([...hard.content].join() !== "1,0,1") throw new Error();
  * ```
  */
-export function compare(a: Column, op: Comparison, b: Column | number): Column {
+export function compare(
+  a: Column,
+  op: Comparison,
+  b: Column | number,
+  options: CompareOptions = {},
+): Column {
+  if (options.abs) {
+    return typeof b === "number" ? compareAbs(a, op, b) : compare(abs(a), op, b);
+  }
   const { left, right, shift, start, stop, out } = operands(a, b, "compare");
   if (right === undefined) {
     const y = b as number;
@@ -78,6 +86,38 @@ export function compare(a: Column, op: Comparison, b: Column | number): Column {
   return wrap(a, out);
 }
 
+/** Options of {@link compare}. */
+export interface CompareOptions {
+  /** Compare |a| instead of a (|eta| < 2.4) without materialising |a|. */
+  abs?: boolean;
+}
+
+/** |a| op y with a number y, in one pass. */
+function compareAbs(a: Column, op: Comparison, y: number): Column {
+  const { left, start, stop, out } = operands(a, y, "compare");
+  switch (op) {
+    case "<":
+      for (let i = start; i < stop; i++) out[i] = bit(Math.abs(left[i]) < y);
+      break;
+    case "<=":
+      for (let i = start; i < stop; i++) out[i] = bit(Math.abs(left[i]) <= y);
+      break;
+    case ">":
+      for (let i = start; i < stop; i++) out[i] = bit(Math.abs(left[i]) > y);
+      break;
+    case ">=":
+      for (let i = start; i < stop; i++) out[i] = bit(Math.abs(left[i]) >= y);
+      break;
+    case "==":
+      for (let i = start; i < stop; i++) out[i] = bit(Math.abs(left[i]) === y);
+      break;
+    case "!=":
+      for (let i = start; i < stop; i++) out[i] = bit(Math.abs(left[i]) !== y);
+      break;
+  }
+  return wrap(a, out);
+}
+
 /** Logical AND of two masks of the same shape (non-zero is true). */
 export function logicalAnd(a: Column, b: Column): Column {
   const { left, right, shift, start, stop, out } = operands(a, b, "logicalAnd");
@@ -95,12 +135,25 @@ export function logicalOr(a: Column, b: Column): Column {
 /** |x| per value: float columns keep their type (|x| is exact), integers become Float64. */
 export function abs(a: Column): Column {
   const values = (isJagged(a) ? a.content : a) as NumberArray;
-  const out = values instanceof Float32Array
-    ? new Float32Array(values.length)
-    : new Float64Array(values.length);
   const [start, stop] = range(a, values);
-  for (let i = start; i < stop; i++) out[i] = Math.abs(values[i]);
+  const out = values instanceof Float32Array
+    ? absFloat32(values, start, stop)
+    : absFloat64(values, start, stop);
   return isJagged(a) ? { offsets: a.offsets, content: out } : out;
+}
+
+// One monomorphic loop per output type: a loop writing into "Float32Array or Float64Array"
+// was measured ~8x slower.
+function absFloat32(values: Float32Array, start: number, stop: number): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let i = start; i < stop; i++) out[i] = Math.abs(values[i]);
+  return out;
+}
+
+function absFloat64(values: NumberArray, start: number, stop: number): Float64Array {
+  const out = new Float64Array(values.length);
+  for (let i = start; i < stop; i++) out[i] = Math.abs(values[i]);
+  return out;
 }
 
 function range(a: Column, values: Values): [number, number] {

@@ -25,6 +25,14 @@ Deno.test("central hard jets: pt > 30 && |eta| < 2.4", () => {
   const selected = logicalAnd(compare(pt, ">", 30), central) as Jagged<Uint8Array>;
   deepStrictEqual([...selected.content], [0, 0, 1]); // the 50 GeV jet is at |eta| 3
   deepStrictEqual(selected.offsets, offsets);
+  // the same without materialising |eta|
+  const fused = compare(eta, "<", 2.4, { abs: true }) as Jagged<Uint8Array>;
+  deepStrictEqual([...fused.content], [...(central as Jagged<Uint8Array>).content]);
+  deepStrictEqual([...(compare(eta, ">=", 2, { abs: true }) as Jagged<Uint8Array>).content], [
+    1,
+    0,
+    1,
+  ]);
   const either = logicalOr(compare(pt, ">", 30), central) as Jagged<Uint8Array>;
   deepStrictEqual([...either.content], [1, 1, 1]);
 });

@@ -18,4 +18,11 @@ export type { Pairing } from "./combinations.ts";
 export { combinations } from "./combinations.ts";
 export { cartesian } from "./cartesian.ts";
 export { broadcast } from "./broadcast.ts";
-export { abs, compare, type Comparison, logicalAnd, logicalOr } from "./elementwise.ts";
+export {
+  abs,
+  compare,
+  type CompareOptions,
+  type Comparison,
+  logicalAnd,
+  logicalOr,
+} from "./elementwise.ts";

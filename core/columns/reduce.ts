@@ -46,7 +46,10 @@ export function countTrue(mask: Jagged<Uint8Array>): Int32Array {
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     let total = 0;
-    for (let k = offsets[i]; k < offsets[i + 1]; k++) if (content[k] !== 0) total++;
+    // Branch-free: `if (x) total++` mispredicts on every other object of a random mask.
+    for (let k = offsets[i]; k < offsets[i + 1]; k++) {
+      total += (content[k] !== 0) as unknown as number | 0;
+    }
     out[i] = total;
   }
   return out;

@@ -400,12 +400,13 @@ export function pairMass(a: PtEtaPhiMass, b: PtEtaPhiMass): Float64Array {
     }
     const pzA = ptA * Math.sinh(a.eta[i]), pzB = ptB * Math.sinh(b.eta[i]);
     const mA = a.mass[i], mB = b.mass[i];
-    const x = ptA * Math.cos(a.phi[i]) + ptB * Math.cos(b.phi[i]);
-    const y = ptA * Math.sin(a.phi[i]) + ptB * Math.sin(b.phi[i]);
-    const z = pzA + pzB;
-    const e = Math.sqrt(ptA * ptA + pzA * pzA + mA * mA) +
-      Math.sqrt(ptB * ptB + pzB * pzB + mB * mB);
-    out[i] = Math.sqrt(Math.max(e * e - x * x - y * y - z * z, 0));
+    const energyA = Math.sqrt(ptA * ptA + pzA * pzA + mA * mA);
+    const energyB = Math.sqrt(ptB * ptB + pzB * pzB + mB * mB);
+    // m^2 = mA^2 + mB^2 + 2 (EA EB - pA.pB), with pA.pB = ptA ptB cos(dphi) + pzA pzB:
+    // three transcendental calls per pair instead of six.
+    const dot = ptA * ptB * Math.cos(a.phi[i] - b.phi[i]) + pzA * pzB;
+    const massSquared = mA * mA + mB * mB + 2 * (energyA * energyB - dot);
+    out[i] = Math.sqrt(Math.max(massSquared, 0));
   }
   return out;
 }
