@@ -10,11 +10,12 @@ const benchmarks: Benchmark[] = [
   { name: "core", load: async () => (await import("./core_bench.ts")).benchCore },
   {
     name: "root-read",
-    load: async () => () => import("./root_read.ts").then((m) => m.benchRootRead()),
+    load: () => Promise.resolve(() => import("./root_read.ts").then((m) => m.benchRootRead())),
   },
   {
     name: "parquet-read",
-    load: async () => () => import("./parquet_read.ts").then((m) => m.benchParquetRead()),
+    load: () =>
+      Promise.resolve(() => import("./parquet_read.ts").then((m) => m.benchParquetRead())),
   },
   { name: "agc", load: async () => (await import("./agc_bench.ts")).benchAgc },
   {
@@ -25,6 +26,8 @@ const benchmarks: Benchmark[] = [
   { name: "fit", load: async () => (await import("./fit_bench.ts")).benchFit },
   { name: "xrootd", load: async () => (await import("./xrootd_bench.ts")).benchXrootd },
   { name: "root-write", load: async () => (await import("./root_write.ts")).benchRootWrite },
+  { name: "merge", load: async () => (await import("./merge_bench.ts")).benchMerge },
+  { name: "executors", load: async () => (await import("./executors_bench.ts")).benchExecutors },
 ];
 
 /** Runs the selected benchmarks (all when no names are given). */

@@ -16,6 +16,8 @@ import {
   muonScaleFactors,
   pileupWeight,
 } from "@ristretto/cms";
+import { httpByteSource, xrootdByteSource } from "@ristretto/xrootd";
+import { dasSource, httpListingSource, localSource, rucioSource } from "@ristretto/datasets";
 
 /** Parquet as the format of exported columns. */
 export function parquetColumnsWriter(): ColumnsWriter {
@@ -43,5 +45,11 @@ export function builtinRegistry(): Registry {
     .add(electronScaleFactors())
     .add(btagShapeScaleFactors())
     .add(btagFixedWpScaleFactors())
-    .add(lumiMaskCut());
+    .add(lumiMaskCut())
+    .add(xrootdByteSource())
+    .add(httpByteSource())
+    .add(dasSource())
+    .add(rucioSource())
+    .add(localSource())
+    .add(httpListingSource());
 }

@@ -11,6 +11,12 @@ import { rootReader } from "@ristretto/root";
 import { parquetReader } from "@ristretto/parquet";
 import { inspectCommand } from "./commands/inspect.ts";
 import { runCommand } from "./commands/run.ts";
+import { cacheCommand } from "./commands/cache.ts";
+import { statusCommand } from "./commands/status.ts";
+import { workCommand } from "./commands/work.ts";
+import { plotCommand } from "./commands/plot.ts";
+import { statsCommands } from "./commands/fit.ts";
+import { datasetsCommand } from "./commands/datasets.ts";
 
 /** Builds the whole command tree (exported so tests can run commands in-process). */
 export function buildProgram(): Command {
@@ -20,8 +26,14 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   program.addCommand(runCommand());
+  program.addCommand(workCommand());
+  program.addCommand(statusCommand());
+  program.addCommand(cacheCommand());
   program.addCommand(inspectCommand([rootReader(), parquetReader()]));
   program.addCommand(correctionsCommand());
+  program.addCommand(plotCommand());
+  statsCommands().forEach((command) => program.addCommand(command));
+  program.addCommand(datasetsCommand());
   // Subcommands added with addCommand do not inherit these settings: apply them everywhere.
   const configure = (command: Command) => {
     command.exitOverride().showHelpAfterError();

@@ -4,20 +4,24 @@
  * @module
  */
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, Option } from "commander";
 import { loadAnalysisConfig } from "@ristretto/core/config";
 import { cutflowTable, runAnalysis, writeOutputs } from "@ristretto/core/processor";
-import { inProcessExecutor } from "@ristretto/executor-local";
+import type { Executor } from "@ristretto/core/plugin";
+import { inProcessExecutor, localWorkersExecutor } from "@ristretto/executor-local";
 import { builtinRegistry } from "../builtins.ts";
 import { progressBar } from "../progress.ts";
+import { plotAfterRun } from "./plot.ts";
 
 /** The default example analysis, relative to the repository. */
 export const DEFAULT_CONFIG = fileURLToPath(
   new URL("../../configs/example/analysis.yaml", import.meta.url),
 );
-const DEFAULT_PARAMETERS = fileURLToPath(
+/** The shipped per-period parameters, layered under every analysis's own. */
+export const DEFAULT_PARAMETERS = fileURLToPath(
   new URL("../../configs/params/defaults.yaml", import.meta.url),
 );
 
@@ -32,7 +36,31 @@ export interface RunFlags {
   filterSamples?: string[];
   filterYears?: string[];
   executor: string;
+  /** Worker processes of local-workers (default one per core). */
+  workers?: number;
+  /** Attempts per item beyond the first. */
+  retries: number;
+  /** The result store (default <output>/.store). */
+  store?: string;
+  /** Same as a plain rerun: only missing and failed items are computed. */
+  resubmit?: boolean;
+  /** Record unreadable files as skipped instead of stopping. */
+  skipBadFiles?: boolean;
   quiet?: boolean;
+  /** False with --no-plot: no figures and no report at the end. */
+  plot?: boolean;
+}
+
+/** The executor a `--executor` name stands for. */
+export function executorFor(name: string, flags: { workers?: number } = {}): Executor {
+  switch (name) {
+    case "local":
+      return inProcessExecutor();
+    case "local-workers":
+      return localWorkersExecutor({ workers: flags.workers });
+    default:
+      throw new Error(`unknown executor "${name}"`);
+  }
 }
 
 /** Runs an analysis with the given flags; returns the output folder. */
@@ -45,8 +73,9 @@ export async function runCommandAction(flags: RunFlags): Promise<string> {
   });
   const output = resolve(flags.output ?? `out/${loaded.config.name}`);
   const registry = builtinRegistry();
-  const executor = inProcessExecutor();
+  const executor = executorFor(flags.executor, flags);
   registry.add(executor);
+  const store = resolve(flags.store ?? join(output, ".store"));
   const progress = flags.quiet ? undefined : progressBar("processing");
   const result = await runAnalysis(loaded, {
     registry,
@@ -56,24 +85,42 @@ export async function runCommandAction(flags: RunFlags): Promise<string> {
     limitChunks: flags.limitChunks ?? (flags.test ? 2 : undefined),
     filterSamples: flags.filterSamples,
     filterYears: flags.filterYears,
+    store,
+    retries: flags.retries,
+    skipBadFiles: flags.skipBadFiles,
     onProgress: progress?.update,
   });
   progress?.finish();
+  const previous = await readFile(join(output, "metadata.json"), "utf8")
+    .then((text) => JSON.parse(text) as { stages?: { postprocess?: string } })
+    .catch(() => undefined);
+  const upToDate = previous?.stages?.postprocess === result.stageKeys.postprocess;
   const digest = await crypto.subtle.digest(
     "SHA-256",
     new TextEncoder().encode(loaded.text + JSON.stringify(loaded.parameters)),
   );
-  await writeOutputs(output, result, {
-    registry,
-    info: {
-      configName: loaded.config.name,
-      configHash: [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join(""),
-      startedAt,
-      finishedAt: new Date(),
-    },
-  });
+  if (!upToDate) {
+    await writeOutputs(output, result, {
+      registry,
+      info: {
+        configName: loaded.config.name,
+        configHash: [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join(
+          "",
+        ),
+        startedAt,
+        finishedAt: new Date(),
+      },
+    });
+  }
+  if (flags.plot !== false) await plotAfterRun(output, { config: configPath, quiet: flags.quiet });
   if (!flags.quiet) {
     console.log(cutflowTable(result));
+    console.log(
+      `\n${result.computed} work item(s) computed, ${result.reused} reused from ${store}`,
+    );
+    for (const skip of result.skipped) {
+      console.log(`  skipped unreadable file ${skip.file} (${skip.dataset}): ${skip.error}`);
+    }
     if (result.failed.length > 0) {
       console.log(`\n${result.failed.length} work item(s) failed; the output is partial:`);
       for (const failure of result.failed) {
@@ -82,7 +129,9 @@ export async function runCommandAction(flags: RunFlags): Promise<string> {
         );
       }
     }
-    console.log(`\nOutputs written to ${output}`);
+    console.log(
+      upToDate ? `\nOutputs in ${output} are up to date` : `\nOutputs written to ${output}`,
+    );
   }
   return output;
 }
@@ -102,6 +151,13 @@ const integer = (name: string) => (value: string) => {
   }
   return parsed;
 };
+const nonNegative = (name: string) => (value: string) => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) {
+    throw new Error(`--${name} takes a non-negative integer, got "${value}"`);
+  }
+  return parsed;
+};
 const list = (value: string) => value.split(",").map((item) => item.trim()).filter(Boolean);
 
 /** The commander definition of `run`. */
@@ -117,9 +173,23 @@ export function runCommand(): Command {
     .option("--filter-samples <list>", "comma-separated samples to keep", list)
     .option("--filter-years <list>", "comma-separated years to keep", list)
     .addOption(
-      new Option("--executor <name>", "where to run").choices(["local"]).default("local"),
+      new Option("--executor <name>", "where to run").choices(["local", "local-workers"])
+        .default("local"),
     )
+    .option(
+      "--workers <n>",
+      "worker processes of local-workers (default: one per core)",
+      integer("workers"),
+    )
+    .option("--retries <n>", "attempts per work item beyond the first", nonNegative("retries"), 2)
+    .option("--store <dir>", "result store (default <output>/.store); share it between outputs")
+    .option(
+      "--resubmit",
+      "compute the missing and failed items of an earlier run (as a plain rerun does)",
+    )
+    .option("--skip-bad-files", "record unreadable input files as skipped instead of stopping")
     .option("-q, --quiet", "no progress bar and no table")
+    .option("--no-plot", "do not draw the figures and report.html at the end")
     .action(async (flags: RunFlags) => {
       await runCommandAction(flags);
     });

@@ -132,26 +132,91 @@ export interface ExecutorProgress {
   readonly total: number;
 }
 
-/** The outcome of one item: its result, or the error of its last attempt. */
-export type ItemOutcome<I, R> =
-  | { readonly item: I; readonly result: R; readonly error?: undefined }
-  | { readonly item: I; readonly error: unknown; readonly result?: undefined };
-
-/** Options every executor accepts. */
-export interface ExecutorRunOptions {
-  /** Attempts per item beyond the first (default 0). */
-  readonly retries?: number;
-  readonly onProgress?: (progress: ExecutorProgress) => void;
+/**
+ * One work item as an executor sees it. Executors never look inside an item: they pass its
+ * hash to `work` (which finds the item in the items file) and read the outcome from the store.
+ */
+export interface ExecutorItem {
+  /** Content hash of the item: its result is `<store>/results/<hash[0..2]>/<hash>.rres`. */
+  readonly hash: string;
+  /** Readable key (`dataset|file|tree|start-stop`), for logs, progress and test hooks. */
+  readonly key: string;
+  /** Entries (events) of the item, so executors can size jobs in events. */
+  readonly events: number;
 }
 
-/** Runs a task over items, yielding outcomes as they finish (in any order). */
+/**
+ * What an executor gets besides the items. Everything a remote job needs is a path: the repo
+ * (where `work` lives), `config`, `itemsFile` and `store`. The command a job runs is
+ *
+ * ```
+ * deno run <permissions> cli/main.ts work --config <config> --items <items file> --store <store>
+ * ```
+ *
+ * which processes every item of the items file that has no result yet, writes each result to
+ * the store atomically (and a failure record for each failing item), and exits non-zero when
+ * any item failed. `--serve` instead prints `@ristretto {"ready":true}` once the config and
+ * plugins are loaded, then reads item hashes on stdin, one per line, and answers each with one
+ * `@ristretto {"hash", "ok", "error"?}` line on stdout (the local worker pool).
+ */
+export interface ExecutorContext {
+  /** The config snapshot `work --config` loads (inside the store). */
+  readonly config: string;
+  /** An items file holding every item of this run (`work --items`). */
+  readonly itemsFile: string;
+  /** The store folder (`work --store`). */
+  readonly store: string;
+  /**
+   * The text of an items file holding only `subset`, for executors that split the items into
+   * jobs (write it where the job can read it).
+   */
+  itemsText(subset: readonly ExecutorItem[]): string;
+  /**
+   * Processes one item in this process and stores its result, exactly as `work` does; rejects
+   * when the item fails (after recording the failure in the store). For executors that run
+   * items in the calling process.
+   */
+  processHere(item: ExecutorItem): Promise<void>;
+  /** Attempts per item beyond the first (default 0). */
+  readonly retries: number;
+  /** Delay before attempt `attempt` (2, 3, ...) of an item, in ms: exponential backoff. */
+  retryDelay(attempt: number): number;
+  readonly onProgress?: (progress: ExecutorProgress) => void;
+  /** Aborted when the run is interrupted: stop, kill or cancel what runs, and return. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The outcome of one item once the executor is done with it: `ok` means its result is in the
+ * store (the caller reads it from there); otherwise the error of its last attempt. `attempts`
+ * counts the attempts of this run.
+ */
+export type ExecutorOutcome =
+  | { readonly item: ExecutorItem; readonly ok: true; readonly attempts: number }
+  | {
+    readonly item: ExecutorItem;
+    readonly ok: false;
+    readonly error: string;
+    readonly attempts: number;
+  };
+
+/**
+ * Where work items run. `run` yields exactly one outcome per item, in any order, retrying a
+ * failing item `retries` times with `retryDelay` between attempts. Every executor passes the
+ * shared conformance suite (core/testing/executor_conformance.ts): the same items give
+ * byte-identical merged outputs. Executors are not part of the result hashes.
+ *
+ * A batch executor (Slurm, HTCondor, Dask) typically: groups the items into jobs (by count or
+ * by `events`), writes each job's items file with `context.itemsText(group)` where the job can
+ * read it, submits `work --config <config> --items <file> --store <store>` (see
+ * `defaultWorkCommand()` in executors/local for the Deno command line and permissions), waits
+ * for the jobs, takes each item's outcome from the store (`outcomeFromStore` in
+ * core/processor: a result, else the failure `work` recorded, else the job's own error), and
+ * resubmits failed items after `retryDelay` while attempts remain.
+ */
 export interface Executor extends PluginBase {
   readonly kind: "executor";
-  run<I, R>(
-    items: readonly I[],
-    task: (item: I) => Promise<R>,
-    options?: ExecutorRunOptions,
-  ): AsyncIterable<ItemOutcome<I, R>>;
+  run(items: readonly ExecutorItem[], context: ExecutorContext): AsyncIterable<ExecutorOutcome>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -221,4 +286,91 @@ export interface WeightProvider extends PluginBase {
   readonly inputs: readonly string[];
   /** Values for the events after preselection (objects defined by the analysis are there). */
   compute(name: string, events: Events, context: CalibrationContext): WeightValues;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cut providers: event selections an analysis names in skim/preselection (`{use: lumimask}`).
+
+/**
+ * Provides cuts an analysis names with `use:` in its skim or preselection (e.g. `lumimask`).
+ * Settings come from the layered parameters and the cut's own `params` in the config.
+ */
+export interface CutProvider extends PluginBase {
+  readonly kind: "cut";
+  /** The cut names it provides. */
+  readonly cuts: readonly string[];
+  /** NanoAOD branches it reads, so the run loads them. */
+  readonly inputs: readonly string[];
+  /** One 0/1 byte per event: 1 where the event passes. */
+  mask(
+    name: string,
+    events: Events,
+    context: CalibrationContext & { readonly params: Readonly<Record<string, unknown>> },
+  ): Uint8Array;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plotters: figures and reports from a run's output folder.
+
+/** Options every plotter accepts. */
+export interface PlotOptions {
+  /** A style file (YAML); the plotter's defaults when absent. */
+  readonly style?: string;
+  /** Static formats to write, e.g. `["png", "pdf"]`. */
+  readonly formats?: readonly string[];
+  /** Also write the interactive report (default true). */
+  readonly report?: boolean;
+}
+
+/** Draws the histograms and cutflow of an output folder (as `run` writes it). */
+export interface Plotter extends PluginBase {
+  readonly kind: "plotter";
+  /** Writes the figures under `outputDir`; returns the files written, relative to it. */
+  plot(outputDir: string, options?: PlotOptions): Promise<string[]>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dataset sources: one entry of a dataset definition -> its files (DAS, Rucio, disk, HTTP).
+
+/** Which grid sites a replica may come from (Rucio): RSE names, e.g. `T2_IT_Pisa`. */
+export interface SiteFilter {
+  /** Only these sites; their order is the preference when a file has several replicas. */
+  readonly allow?: readonly string[];
+  /** Never these sites. */
+  readonly block?: readonly string[];
+  /** Only sites whose name matches this regular expression. */
+  readonly regex?: string;
+}
+
+/** What `datasets build` passes to a source besides the definition entry. */
+export interface DatasetSourceOptions {
+  /** Folder of the definition file: relative paths and globs start there. */
+  readonly baseDir: string;
+  /** XRootD redirector prefix for logical file names (`root://cms-xrd-global.cern.ch/`). */
+  readonly redirector?: string;
+  readonly sites?: SiteFilter;
+}
+
+/** The files of one definition entry, with the totals the source knows. */
+export interface DatasetSourceResult {
+  /** URLs or absolute paths, in a deterministic order. */
+  readonly files: readonly string[];
+  /** Events in those files, when the source knows (DAS does). */
+  readonly nevents?: number;
+  /** Bytes of those files, when the source knows. */
+  readonly size?: number;
+}
+
+/**
+ * Turns one `files` entry of a dataset definition (PocketCoffea layout: `{das_names, metadata,
+ * dbs_instance}`, or our own `{local_files}` / `{http_index}`) into files.
+ */
+export interface DatasetSource extends PluginBase {
+  readonly kind: "dataset-source";
+  /** True when this source can build the entry (e.g. it has `das_names`). */
+  accepts(entry: Readonly<Record<string, unknown>>): boolean;
+  build(
+    entry: Readonly<Record<string, unknown>>,
+    options: DatasetSourceOptions,
+  ): Promise<DatasetSourceResult>;
 }

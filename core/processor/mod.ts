@@ -37,9 +37,40 @@ export { axisOf, type ChunkContext, processChunk, SUBSAMPLE_SEPARATOR } from "./
 export {
   type AnalysisResult,
   type FailedItem,
-  openDataFile,
   runAnalysis,
   type RunOptions,
+  type StageKeys,
 } from "./run_analysis.ts";
+export {
+  buildDatasets,
+  configFromSnapshot,
+  configHash,
+  type ConfigSnapshot,
+  configSnapshot,
+  datasetIdentity,
+  type DatasetIdentityJSON,
+  type FileIdentity,
+  fileIdentity,
+  isConfigSnapshot,
+  openDataFile,
+  type PlannedItem,
+  type PlanOptions,
+  planRun,
+  pluginFingerprint,
+  type RunPlan,
+  type SkippedFile,
+  STORE_FORMAT,
+} from "./run_plan.ts";
+export {
+  isWorkFile,
+  openWorkSession,
+  readWorkFile,
+  type WorkFile,
+  workFileSubset,
+  type WorkSession,
+  type WorkSessionOptions,
+} from "./work.ts";
+export { type MergeOptions, mergeStoredResults } from "./merge_stream.ts";
+export { outcomeFromStore } from "./executor_support.ts";
 export { compareWorkItems, splitEntries, type WorkItem, workItemKey } from "./work_item.ts";
 export { cutflowTable, type OutputInfo, TOOL_VERSION, writeOutputs } from "./write_outputs.ts";

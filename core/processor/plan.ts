@@ -10,7 +10,7 @@ import type { AxisSpec, CutSpec, HistogramSpec } from "../config/schema.ts";
 import type { ValuePath } from "../config/yaml_document.ts";
 import { didYouMean } from "../errors/did_you_mean.ts";
 import { type CompiledExpression, compileExpression, ExprError } from "../expr/mod.ts";
-import type { BranchInfo, Calibrator, WeightProvider } from "../plugin/types.ts";
+import type { BranchInfo, Calibrator, CutProvider, WeightProvider } from "../plugin/types.ts";
 import { type CategoryDefinition, expandCategories } from "../selection/categories.ts";
 import type { TriggerSpec } from "../selection/trigger.ts";
 import { BranchSchema } from "./branch_schema.ts";
@@ -23,6 +23,13 @@ export type PlannedCut =
     readonly kind: "module";
     readonly name: string;
     readonly cut: ModuleCut;
+    readonly params: Readonly<Record<string, unknown>>;
+  }
+  | {
+    readonly kind: "plugin";
+    readonly name: string;
+    readonly use: string;
+    readonly provider: CutProvider;
     readonly params: Readonly<Record<string, unknown>>;
   }
   | { readonly kind: "trigger"; readonly name: string; readonly spec: TriggerSpec };
@@ -145,6 +152,7 @@ export function compilePlan(
   options: {
     calibrators?: readonly Calibrator[];
     weightProviders?: readonly WeightProvider[];
+    cutProviders?: readonly CutProvider[];
     module?: AnalysisModule;
   } = {},
 ): Plan {
@@ -197,8 +205,23 @@ export function compilePlan(
           params: spec.params ?? {},
         };
       }
+      const provider = options.cutProviders?.find((candidate) => candidate.cuts.includes(spec.use));
+      if (provider && spec.use !== "trigger") {
+        usedCutProviders.add(provider);
+        return {
+          kind: "plugin",
+          name: spec.name ?? spec.use,
+          use: spec.use,
+          provider,
+          params: spec.params ?? {},
+        };
+      }
       if (spec.use !== "trigger") {
-        const known = ["trigger", ...Object.keys(module.cuts ?? {})];
+        const known = [
+          "trigger",
+          ...Object.keys(module.cuts ?? {}),
+          ...(options.cutProviders ?? []).flatMap((candidate) => candidate.cuts),
+        ];
         return fail(
           "CONFIG_UNKNOWN_CUT",
           [section, index, "use"],
@@ -221,6 +244,9 @@ export function compilePlan(
       return { kind: "trigger", name: spec.name ?? "trigger", spec: config.trigger };
     });
 
+  const usedCutProviders = new Set<CutProvider>();
+  // Filled while weight names are checked, read when the branches to load are listed.
+  const usedProviders = new Set<WeightProvider>();
   const skim = cuts("skim", config.skim);
 
   const objects: PlannedObject[] = [];
@@ -420,7 +446,6 @@ export function compilePlan(
     return calibrator;
   });
   const calibratorInputs = new Set(calibrators.flatMap((calibrator) => calibrator.inputs));
-  const usedProviders = new Set<WeightProvider>();
   const shapeVariations = { common: [] as string[], bysample: {} as Record<string, string[]> };
   if (config.variations.shape) {
     const provided = calibrators.flatMap((calibrator) => calibrator.variations);
@@ -539,7 +564,9 @@ export function compilePlan(
       );
     }
   }
-  const providerInputs = [...usedProviders].flatMap((provider) => provider.inputs);
+  const providerInputs = [...usedProviders, ...usedCutProviders].flatMap((provider) =>
+    provider.inputs
+  );
   for (const input of [...calibratorInputs, ...providerInputs, ...(module.inputs ?? [])]) {
     if (branches.some((branch) => branch.name === input)) branchesToRead.add(input);
   }

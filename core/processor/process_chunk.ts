@@ -272,6 +272,16 @@ function cutsMask(cuts: readonly PlannedCut[], events: Events, context: ChunkCon
     } else if (cut.kind === "module") {
       const parameters = context.parameters ?? {};
       andInto(mask, cut.cut(events, cut.params, { dataset: context.dataset, parameters }));
+    } else if (cut.kind === "plugin") {
+      const parameters = context.parameters ?? {};
+      andInto(
+        mask,
+        cut.provider.mask(cut.use, events, {
+          dataset: context.dataset,
+          parameters,
+          params: cut.params,
+        }),
+      );
     } else {
       andInto(
         mask,

@@ -1,58 +1,75 @@
 /**
- * The whole run on one machine's view: datasets -> preprocess (entries per file) -> work items
- * -> executor -> deterministic merge -> postprocess (normalisation).
+ * The whole run on one machine's view, as stages keyed like the work items:
+ * plan (datasets -> preprocess, cached by file identity -> hashed work items) -> process (the
+ * executor runs the items the store lacks) -> merge (per dataset, from the store, keyed by the
+ * hashes it merges) -> postprocess (normalisation; its key tells `run` whether the written
+ * outputs are current). A rerun redoes only what is stale; a run killed at any point loses at
+ * most the items in flight.
  * @module
  */
+import { resolve } from "node:path";
 import type { LoadedConfig } from "../config/load_config.ts";
-import { resolveFrom } from "../config/load_config.ts";
 import { parameterAt } from "../config/parameters.ts";
-import {
-  type BuiltDataset,
-  filterDatasets,
-  normaliseDataset,
-  readBuiltDatasets,
-} from "../datasets/built_dataset.ts";
+import type { BuiltDataset } from "../datasets/built_dataset.ts";
 import { InputError, RistrettoError } from "../errors/ristretto_error.ts";
-import { openLocalFile } from "../io/local_file.ts";
-import type { Registry } from "../plugin/registry.ts";
 import type {
-  BranchInfo,
-  ByteSource,
-  Calibrator,
   Executor,
+  ExecutorContext,
+  ExecutorItem,
+  ExecutorOutcome,
   ExecutorProgress,
-  OpenedFile,
-  WeightProvider,
 } from "../plugin/types.ts";
-import { type DatasetOutput, mergeDatasetOutput } from "./chunk_output.ts";
-import { compilePlan, type Plan } from "./plan.ts";
-import { loadAnalysisModule } from "./analysis_module.ts";
-import { processChunk } from "./process_chunk.ts";
-import { compareWorkItems, splitEntries, type WorkItem, workItemKey } from "./work_item.ts";
+import { hashValue } from "../store/hash.ts";
+import { type FailureRecord, ResultStore } from "../store/result_store.ts";
+import type { DatasetOutput } from "./chunk_output.ts";
+import { mergeStoredResults } from "./merge_stream.ts";
+import type { Plan } from "./plan.ts";
+import {
+  configSnapshot,
+  datasetIdentity,
+  type PlannedItem,
+  type PlanOptions,
+  planRun,
+  type SkippedFile,
+  STORE_FORMAT,
+} from "./run_plan.ts";
+import { openWorkSession, type WorkFile, workFileSubset, type WorkSession } from "./work.ts";
+import { type WorkItem, workItemKey } from "./work_item.ts";
+
+export { openDataFile } from "./run_plan.ts";
 
 /** Options of runAnalysis (the `run` command's flags). */
-export interface RunOptions {
-  readonly registry: Registry;
+export interface RunOptions extends Omit<PlanOptions, "store"> {
   readonly executor: Executor;
-  /** Events per work item (default 100 000). */
-  readonly chunkSize?: number;
-  /** Files per dataset at most. */
-  readonly limitFiles?: number;
-  /** Work items per dataset at most. */
-  readonly limitChunks?: number;
-  /** Keep only these samples / years (on top of the config's filter). */
-  readonly filterSamples?: readonly string[];
-  readonly filterYears?: readonly string[];
-  /** Tree name (default "Events"). */
-  readonly tree?: string;
+  /** The store folder; default a temporary folder, removed at the end. */
+  readonly store?: string;
+  /** Attempts per item beyond the first (default 0). */
   readonly retries?: number;
+  /** First delay between attempts in ms, doubled at each retry up to 30 s (default 500). */
+  readonly backoffMs?: number;
+  /** Results the merge reads ahead (default 8). */
+  readonly mergeWindow?: number;
   readonly onProgress?: (progress: ExecutorProgress & { events: number }) => void;
+  /** Interrupts the run: executors stop what they started. */
+  readonly signal?: AbortSignal;
 }
 
 /** A failed work item, reported instead of merged. */
 export interface FailedItem {
   readonly item: WorkItem;
   readonly error: string;
+  /** Attempts made in this run. */
+  readonly attempts?: number;
+}
+
+/** The keys of the stages: equal keys mean equal results. */
+export interface StageKeys {
+  /** Hash of the config parts that change results (see run_plan.ts). */
+  readonly config: string;
+  /** Per dataset: hash of the item hashes merged. */
+  readonly merge: Readonly<Record<string, string>>;
+  /** Hash of the merge keys, scales and plugins: what the written outputs depend on. */
+  readonly postprocess: string;
 }
 
 /** The merged, normalised results of a run. */
@@ -63,23 +80,17 @@ export interface AnalysisResult {
   /** Normalisation factor per dataset (xsec * lumi / sum genWeight; 1 for data). */
   readonly scales: ReadonlyMap<string, number>;
   readonly plan: Plan;
+  /** Every work item of the run, sorted by key. */
   readonly items: readonly WorkItem[];
   readonly failed: readonly FailedItem[];
-  /** Events processed (before any cut). */
+  /** Files left out by `skipBadFiles`. */
+  readonly skipped: readonly SkippedFile[];
+  /** Events in the merged items (before any cut). */
   readonly events: number;
-}
-
-/** Opens a file through the registry's byte sources (local paths by default) and readers. */
-export async function openDataFile(registry: Registry, url: string): Promise<OpenedFile> {
-  const provider = registry.byteSourceFor(url);
-  const source: ByteSource = provider ? await provider.open(url) : await openLocalFile(url);
-  try {
-    const head = await source.read(0, Math.min(4, await source.size()));
-    return await registry.readerFor(url, head).open(source);
-  } catch (error) {
-    await source.close();
-    throw error;
-  }
+  /** Items computed by this run, and items whose stored result was reused. */
+  readonly computed: number;
+  readonly reused: number;
+  readonly stageKeys: StageKeys;
 }
 
 /** Runs the analysis and returns merged, normalised results. */
@@ -87,154 +98,193 @@ export async function runAnalysis(
   loaded: LoadedConfig,
   options: RunOptions,
 ): Promise<AnalysisResult> {
-  const { registry } = options;
-  const tree = options.tree ?? "Events";
-  const datasets = await buildDatasets(loaded, options);
-  if (datasets.length === 0) {
-    throw new InputError(
-      "RUN_NO_DATASETS",
-      `Cannot run "${loaded.config.name}": no dataset is left after the sample/year filters`,
-    );
-  }
-
-  // Preprocess: entries per file, and the branch list the plan is compiled against.
-  const items: WorkItem[] = [];
-  // The union over datasets of their first file's branches: data lacks genWeight and the
-  // generator-level branches that simulation has.
-  const branches = new Map<string, BranchInfo>();
-  for (const dataset of datasets) {
-    const files = dataset.files.slice(0, options.limitFiles ?? dataset.files.length);
-    const datasetItems: WorkItem[] = [];
-    for (const [index, file] of files.entries()) {
-      const opened = await openDataFile(registry, file);
-      try {
-        if (!opened.trees().includes(tree)) {
-          throw new InputError(
-            "RUN_NO_TREE",
-            `Cannot read "${file}": it has no tree "${tree}" (trees: ${opened.trees().join(", ")})`,
-          );
-        }
-        if (index === 0) {
-          for (const branch of opened.branches(tree)) {
-            if (!branches.has(branch.name)) branches.set(branch.name, branch);
-          }
-        }
-        for (const range of splitEntries(opened.entries(tree), options.chunkSize ?? 100_000)) {
-          datasetItems.push({ dataset: dataset.name, file, tree, ...range });
-        }
-      } finally {
-        await opened.close();
-      }
-    }
-    items.push(...datasetItems.slice(0, options.limitChunks ?? datasetItems.length));
-  }
-  const module = loaded.config.module
-    ? await loadAnalysisModule(resolveFrom(loaded.baseDir, loaded.config.module))
+  const temporary = options.store === undefined
+    ? await Deno.makeTempDir({ prefix: "ristretto_store_" })
     : undefined;
-  const plan = compilePlan(loaded, [...branches.values()], {
-    calibrators: registry.all<Calibrator>("calibrator"),
-    weightProviders: registry.all<WeightProvider>("weight"),
-    module,
-  });
-  const byName = new Map(datasets.map((dataset) => [dataset.name, dataset]));
-  const branchList = [...plan.branches];
+  try {
+    const store = new ResultStore(resolve(options.store ?? temporary!));
+    return await runStages(loaded, store, options);
+  } finally {
+    if (temporary) await Deno.remove(temporary, { recursive: true });
+  }
+}
 
-  let events = 0;
-  const task = async (item: WorkItem): Promise<DatasetOutput> => {
-    const opened = await openDataFile(registry, item.file);
-    try {
-      // A branch the analysis can use but this file lacks (genWeight in data) is not read;
-      // an expression that needs it fails with the file named below.
-      const available = new Set(opened.branches(item.tree).map((branch) => branch.name));
-      const columns = await opened.read(
-        item.tree,
-        branchList.filter((branch) => available.has(branch)),
-        { start: item.start, stop: item.stop },
-      );
-      try {
-        return processChunk(plan, columns, {
-          dataset: byName.get(item.dataset)!,
-          entries: item.stop - item.start,
-          file: item.file,
-          parameters: loaded.parameters,
-        });
-      } catch (error) {
-        if (!(error instanceof RistrettoError)) throw error;
+async function runStages(
+  loaded: LoadedConfig,
+  store: ResultStore,
+  options: RunOptions,
+): Promise<AnalysisResult> {
+  const { registry } = options;
+  // Planning writes nothing until it has succeeded: a config error leaves no folder behind.
+  const planned = await planRun(loaded, { ...options, store });
+  await store.init();
+
+  // Process: only the items without a stored result.
+  const missing = planned.items.filter((item) => !store.has("results", item.hash));
+  const reused = planned.items.length - missing.length;
+  const failed: FailedItem[] = [];
+  let computed = 0;
+  if (missing.length > 0) {
+    const snapshot = configSnapshot(loaded);
+    const configPath = await store.putJSON("configs", hashValue(snapshot), snapshot);
+    const work: WorkFile = {
+      format: "ristretto-work",
+      version: 1,
+      configHash: planned.configHash,
+      plugins: planned.plugins,
+      schema: planned.schema,
+      datasets: Object.fromEntries(
+        planned.datasets.map((dataset) => [dataset.name, datasetIdentity(dataset)]),
+      ),
+      items: missing,
+    };
+    const itemsFile = await store.putJSON("jobs", hashValue(work), work);
+    const byHash = new Map(missing.map((item) => [item.hash, item]));
+    let session: Promise<WorkSession> | undefined;
+    const backoff = options.backoffMs ?? 500;
+    let events = 0;
+    const context: ExecutorContext = {
+      config: configPath,
+      itemsFile,
+      store: store.folder,
+      itemsText: (subset) => JSON.stringify(workFileSubset(work, subset)) + "\n",
+      processHere: async (item) => {
+        session ??= openWorkSession(loaded, work, { registry, store, plan: planned.plan });
+        await (await session).process(item.hash);
+      },
+      retries: options.retries ?? 0,
+      retryDelay: (attempt) => Math.min(30_000, backoff * 2 ** Math.max(0, attempt - 2)),
+      onProgress: (progress) =>
+        options.onProgress?.({
+          ...progress,
+          done: progress.done + reused,
+          total: progress.total + reused,
+          events,
+        }),
+      signal: options.signal,
+    };
+    const executorItems: ExecutorItem[] = missing.map((item) => ({
+      hash: item.hash,
+      key: workItemKey(item),
+      events: item.stop - item.start,
+    }));
+    const seen = new Set<string>();
+    for await (const outcome of options.executor.run(executorItems, context)) {
+      const item = byHash.get(outcome.item.hash);
+      if (!item || seen.has(outcome.item.hash)) {
         throw new RistrettoError(
-          error.code,
-          `Cannot process "${item.file}" entries [${item.start}, ${item.stop}): ${error.message}`,
-          { cause: error },
+          "EXECUTOR_CONTRACT",
+          `Executor "${options.executor.name}" reported ${
+            item ? "a second outcome" : "an outcome"
+          } for item ${outcome.item.key}`,
         );
       }
-    } finally {
-      await opened.close();
+      seen.add(item.hash);
+      const error = await checkOutcome(store, outcome);
+      if (error === undefined) {
+        computed++;
+        events += item.stop - item.start;
+      } else {
+        failed.push({ item: plainItem(item), error, attempts: outcome.attempts });
+      }
     }
-  };
-
-  const results = new Map<string, { item: WorkItem; output: DatasetOutput }>();
-  const failed: FailedItem[] = [];
-  for await (
-    const outcome of options.executor.run(items, task, {
-      retries: options.retries,
-      onProgress: (progress) => options.onProgress?.({ ...progress, events }),
-    })
-  ) {
-    if (outcome.error === undefined) {
-      events += outcome.item.stop - outcome.item.start;
-      results.set(workItemKey(outcome.item), { item: outcome.item, output: outcome.result! });
-    } else {
-      failed.push({ item: outcome.item, error: describeError(outcome.error) });
+    for (const item of missing) {
+      if (!seen.has(item.hash)) {
+        failed.push({
+          item: plainItem(item),
+          error: `executor "${options.executor.name}" reported no outcome`,
+          attempts: 0,
+        });
+      }
     }
   }
-  if (failed.length > 0 && results.size === 0) {
+  const done = planned.items.filter((item) => store.has("results", item.hash));
+  if (done.length === 0 && failed.length > 0) {
+    const first = failed[0];
     throw new RistrettoError(
       "RUN_ALL_FAILED",
-      `Cannot run "${loaded.config.name}": every work item failed; the first: ${
-        failed[0].item.file
-      } [${failed[0].item.start}, ${failed[0].item.stop}): ${failed[0].error}`,
+      `Cannot run "${loaded.config.name}": every work item failed; the first: ${first.item.file} [${first.item.start}, ${first.item.stop}): ${first.error}`,
     );
   }
 
-  // Merge in key order, so the result is the same whatever order items finished in.
+  // Merge, per dataset, in key order; a merge already stored for the same items is reused.
   const outputs = new Map<string, DatasetOutput>();
-  for (const { output } of [...results.values()].sort((a, b) => compareWorkItems(a.item, b.item))) {
-    const existing = outputs.get(output.dataset);
-    outputs.set(output.dataset, existing ? mergeDatasetOutput(existing, output) : output);
+  const mergeKeys: Record<string, string> = {};
+  for (const dataset of planned.datasets) {
+    const hashes = done.filter((item) => item.dataset === dataset.name).map((item) => item.hash);
+    if (hashes.length === 0) continue;
+    const key = hashValue({ format: STORE_FORMAT, stage: "merge", items: hashes });
+    mergeKeys[dataset.name] = key;
+    let output: DatasetOutput | undefined;
+    if (store.has("merged", key)) {
+      output = await store.getResult("merged", key) as DatasetOutput;
+    } else {
+      output = await mergeStoredResults(store, hashes, { window: options.mergeWindow });
+      await store.putResult("merged", key, output, { dataset: dataset.name, items: hashes.length });
+    }
+    outputs.set(dataset.name, output!);
   }
+
+  // Postprocess: normalisation.
   const scales = new Map<string, number>();
-  for (const dataset of datasets) {
+  for (const dataset of planned.datasets) {
     const output = outputs.get(dataset.name);
     if (output) scales.set(dataset.name, normalisation(loaded, dataset, output));
   }
+  const postprocess = hashValue({
+    format: STORE_FORMAT,
+    stage: "postprocess",
+    config: planned.configHash,
+    plugins: registry.fingerprint().filter((entry) => !entry.startsWith("executor:")),
+    merge: mergeKeys,
+    scales: Object.fromEntries(scales),
+    datasets: planned.datasets.map(datasetIdentity),
+    failed: failed.map((failure) => workItemKey(failure.item)),
+    skipped: planned.skipped,
+  });
   return {
-    datasets,
+    datasets: planned.datasets,
     outputs,
     scales,
-    plan,
-    items: [...items].sort(compareWorkItems),
+    plan: planned.plan,
+    items: planned.items.map(plainItem),
     failed,
-    events,
+    skipped: planned.skipped,
+    events: done.reduce((sum, item) => sum + item.stop - item.start, 0),
+    computed,
+    reused,
+    stageKeys: { config: planned.configHash, merge: mergeKeys, postprocess },
   };
 }
 
-async function buildDatasets(loaded: LoadedConfig, options: RunOptions): Promise<BuiltDataset[]> {
-  const { config, baseDir } = loaded;
-  const all: BuiltDataset[] = [];
-  for (const file of config.datasets.jsons) {
-    all.push(...await readBuiltDatasets(resolveFrom(baseDir, file)));
+/** The error of an outcome (undefined when its result is in the store), recorded if new. */
+async function checkOutcome(
+  store: ResultStore,
+  outcome: ExecutorOutcome,
+): Promise<string | undefined> {
+  const { item } = outcome;
+  if (outcome.ok) {
+    if (store.has("results", item.hash)) return undefined;
+    const error = "the executor reported success, but the store has no result";
+    await store.recordFailure(item.hash, item.key, error);
+    return error;
   }
-  for (const [name, entry] of Object.entries(config.datasets.inline)) {
-    all.push(normaliseDataset(name, entry, {
-      file: loaded.document.file,
-      baseDir,
-      locate: (path) => loaded.document.locate(["datasets", "inline", ...path]),
-    }));
+  // `work` records the failures of items it ran; crashes (a killed worker) are recorded here.
+  const record = await store.getJSON<FailureRecord>("failures", item.hash);
+  if (record?.error !== outcome.error) {
+    await store.recordFailure(item.hash, item.key, outcome.error);
   }
-  const filtered = filterDatasets(all, config.datasets.filter);
-  return filterDatasets(filtered, {
-    samples: options.filterSamples,
-    years: options.filterYears,
-  });
+  return outcome.error;
+}
+
+function plainItem(item: PlannedItem): WorkItem {
+  return {
+    dataset: item.dataset,
+    file: item.file,
+    tree: item.tree,
+    start: item.start,
+    stop: item.stop,
+  };
 }
 
 /**
@@ -264,8 +314,4 @@ function normalisation(loaded: LoadedConfig, dataset: BuiltDataset, output: Data
     scale *= lumi;
   }
   return scale;
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -9,3 +9,11 @@ export {
   sharedDataPath,
   sharedSpecPath,
 } from "./shared_data.ts";
+export {
+  assertSameMerged,
+  checkExecutorConformance,
+  type ConformanceOptions,
+  type ConformanceReport,
+  mergedBytes,
+  referenceExecutor,
+} from "./executor_conformance.ts";

@@ -1,9 +1,11 @@
 import {
   API_VERSION,
   type Executor,
-  type ExecutorRunOptions,
-  type ItemOutcome,
+  type ExecutorContext,
+  type ExecutorItem,
+  type ExecutorOutcome,
 } from "@ristretto/core/plugin";
+import { sleep } from "./_channel.ts";
 
 /** Options of the in-process executor. */
 export interface InProcessOptions {
@@ -15,49 +17,50 @@ export interface InProcessOptions {
 export const defaults: Required<InProcessOptions> = { concurrency: 1 };
 
 /**
- * Runs every item in this process: the simplest executor, and the reference the others must
- * agree with. Failed items are retried `retries` times, then reported with their error.
+ * Runs every item in this process, through `context.processHere` (what `work` does per item):
+ * the simplest executor, and the reference the others must agree with. A failing item is
+ * retried `retries` times after `retryDelay`, then reported with its last error.
  */
 export function inProcessExecutor(options: InProcessOptions = {}): Executor {
   const { concurrency } = { ...defaults, ...options };
   return {
     kind: "executor",
     name: "local",
-    version: "0.1.0",
+    version: "0.2.0",
     apiVersion: API_VERSION,
-    async *run<I, R>(
-      items: readonly I[],
-      task: (item: I) => Promise<R>,
-      runOptions: ExecutorRunOptions = {},
-    ): AsyncIterable<ItemOutcome<I, R>> {
-      const retries = runOptions.retries ?? 0;
+    async *run(
+      items: readonly ExecutorItem[],
+      context: ExecutorContext,
+    ): AsyncIterable<ExecutorOutcome> {
       let done = 0;
       let failed = 0;
       let running = 0;
-      const report = () => runOptions.onProgress?.({ done, failed, running, total: items.length });
-      const attempt = async (item: I): Promise<ItemOutcome<I, R>> => {
+      const report = () => context.onProgress?.({ done, failed, running, total: items.length });
+      const attempt = async (item: ExecutorItem): Promise<ExecutorOutcome> => {
         running++;
         report();
-        let lastError: unknown;
+        let error = "";
         try {
-          for (let tries = 0; tries <= retries; tries++) {
+          for (let attempts = 1; attempts <= context.retries + 1; attempts++) {
+            if (attempts > 1) await sleep(context.retryDelay(attempts), context.signal);
+            if (context.signal?.aborted) return { item, ok: false, error: "interrupted", attempts };
             try {
-              const result = await task(item);
+              await context.processHere(item);
               done++;
-              return { item, result };
-            } catch (error) {
-              lastError = error;
+              return { item, ok: true, attempts };
+            } catch (caught) {
+              error = caught instanceof Error ? caught.message : String(caught);
             }
           }
           failed++;
-          return { item, error: lastError };
+          return { item, ok: false, error, attempts: context.retries + 1 };
         } finally {
           running--;
           report();
         }
       };
       let next = 0;
-      const inFlight = new Map<number, Promise<[number, ItemOutcome<I, R>]>>();
+      const inFlight = new Map<number, Promise<[number, ExecutorOutcome]>>();
       const launch = () => {
         const index = next++;
         inFlight.set(index, attempt(items[index]).then((outcome) => [index, outcome]));
@@ -66,7 +69,7 @@ export function inProcessExecutor(options: InProcessOptions = {}): Executor {
       while (inFlight.size > 0) {
         const [index, outcome] = await Promise.race(inFlight.values());
         inFlight.delete(index);
-        if (next < items.length) launch();
+        if (next < items.length && !context.signal?.aborted) launch();
         yield outcome;
       }
     },

@@ -1,5 +1,12 @@
 /**
- * Local executors: in-process (the reference), and later a pool of workers.
+ * Local executors: in-process (the reference) and a pool of worker subprocesses.
  * @module
  */
 export { defaults, inProcessExecutor, type InProcessOptions } from "./in_process.ts";
+export {
+  defaultWorkCommand,
+  localWorkersDefaults,
+  localWorkersExecutor,
+  type LocalWorkersOptions,
+  WORK_PERMISSIONS,
+} from "./local_workers.ts";

@@ -1,0 +1,210 @@
+/**
+ * Executors: the AGC-like benchmark (bench/agc_bench.ts's analysis, big_zlib1.root x 4) on
+ * local-workers with 2 workers vs 1 (speedup; target >= 1.7 on 2 cores), and the per-item
+ * overhead of each executor: the submit-to-result time of an item of one event (open, read,
+ * process, store, report) on the default example's generated data, with one worker so items
+ * run one after another, and the start-up cost of the worker pool.
+ * @module
+ */
+import { configFromText, loadAnalysisConfig } from "../core/config/mod.ts";
+import type { Executor } from "../core/plugin/mod.ts";
+import { runAnalysis } from "../core/processor/mod.ts";
+import { hasSharedData, sharedDataPath } from "../core/testing/mod.ts";
+import { inProcessExecutor, localWorkersExecutor } from "../executors/local/mod.ts";
+import { builtinRegistry } from "../cli/builtins.ts";
+import { DEFAULT_PARAMETERS, setUpExample } from "../tests/_example_setup.ts";
+import { fileURLToPath } from "node:url";
+import { round } from "./_timing.ts";
+
+const BENCH_FILE = "bench/big_zlib1.root";
+
+// The analysis of bench/agc_bench.ts (kept in step by hand: that file exports no config).
+const agcConfig = (file: string) => `
+name: agc_like
+module: ${fileURLToPath(new URL("./_agc_module.ts", import.meta.url))}
+datasets:
+  inline:
+${datasets(file)}
+calibrators: [jet-energy-scale-flat]
+objects:
+  GoodMuon: {from: Muon, where: "pt > 30 && abs(eta) < 2.1 && tightId"}
+  GoodElectron: {from: Electron, where: "pt > 30 && abs(eta) < 2.1"}
+  GoodJet: {from: Jet, where: "pt > 25 && abs(eta) < 2.4 && jetId >= 2"}
+  BJet: {from: GoodJet, where: "btagDeepFlavB > 0.5"}
+preselection:
+  - count(GoodMuon) + count(GoodElectron) == 1 && count(GoodJet) >= 4
+categories:
+  4j1b: count(BJet) == 1
+  4j2b: count(BJet) >= 2
+weightDefinitions:
+  btag0: {expr: "1 + 0 * count(BJet)", up: "1 + 0.05 * count(BJet)", down: "1 - 0.05 * count(BJet)"}
+  btag1: {expr: "1 + 0 * nJet", up: "1.02 + 0 * nJet", down: "0.98 + 0 * nJet"}
+  leptonSF: {expr: "0.97 + 0 * nJet", up: "0.99 + 0 * nJet", down: "0.95 + 0 * nJet"}
+  pileupToy: {expr: "1 + 0.01 * (PV.npvs - 30) / 30", up: "1 + 0.02 * (PV.npvs - 30) / 30", down: "1 + 0 * PV.npvs"}
+weights:
+  common: {inclusive: [genWeight, lumi, XS, btag0, btag1, leptonSF, pileupToy]}
+variations:
+  weights:
+    common: {inclusive: [btag0, btag1, leptonSF, pileupToy]}
+  shape:
+    common: {inclusive: [JES_flat]}
+histograms:
+  ht:
+    axes: [{expr: sum(GoodJet.pt), bins: 25, start: 50, stop: 550}]
+  trijet_mass:
+    axes: [{expr: trijetMass, bins: 25, start: 50, stop: 550}]
+`;
+/**
+ * The file as COPIES datasets of the same sample (distinct datasets, so distinct items): 900k
+ * events, so that starting the workers (~1 s of CPU each) is not most of the run.
+ */
+const COPIES = 4;
+const datasets = (file: string) =>
+  Array.from({ length: COPIES }, (_, i) =>
+    `    TTbar_2018_${i}:
+      metadata: {sample: TTbar, year: "2018", isMC: true, xsec: 833.9}
+      files: [${file}]`).join("\n");
+const AGC_PARAMETERS = {
+  lumi: { picobarn: { "2018": 59830 } },
+  jets: { jesFlatUncertainty: 0.03 },
+};
+
+/** Wall time of a run on a fresh store (ms), best of `runs`. */
+async function timeRun(
+  run: (store: string) => Promise<unknown>,
+  runs: number,
+): Promise<number> {
+  let best = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const store = await Deno.makeTempDir({ prefix: "ristretto_exec_bench_" });
+    try {
+      const start = performance.now();
+      await run(store);
+      best = Math.min(best, performance.now() - start);
+    } finally {
+      await Deno.remove(store, { recursive: true });
+    }
+  }
+  return best;
+}
+
+/**
+ * How many cores this process can get right now: a CPU-bound loop in one subprocess, then in
+ * two at once (2 = two idle cores; 1 = the machine is busy with something else). The speedup
+ * below means little unless this is near 2.
+ */
+async function parallelCapacity(): Promise<number> {
+  const spin = () =>
+    new Deno.Command(Deno.execPath(), {
+      args: ["eval", "let x = 0; for (let i = 0; i < 4e8; i++) x += i; if (x < 0) console.log(x);"],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+  let start = performance.now();
+  await spin();
+  const one = performance.now() - start;
+  start = performance.now();
+  await Promise.all([spin(), spin()]);
+  const two = performance.now() - start;
+  return (2 * one) / two;
+}
+
+/** CPU seconds of this process and of its reaped children (Linux /proc; 0 elsewhere). */
+function cpuSeconds(): { self: number; children: number } {
+  try {
+    const fields = Deno.readTextFileSync("/proc/self/stat").split(") ")[1].split(" ");
+    // Fields 14-17 of stat (utime stime cutime cstime), counted from "state" as field 3.
+    const [utime, stime, cutime, cstime] = fields.slice(11, 15).map(Number);
+    return { self: (utime + stime) / 100, children: (cutime + cstime) / 100 };
+  } catch {
+    return { self: 0, children: 0 };
+  }
+}
+
+/** Runs the benchmark and returns its figures. */
+export async function benchExecutors(): Promise<object[]> {
+  const figures: object[] = [];
+  const registry = builtinRegistry();
+
+  // 1. AGC-like on local-workers, 2 workers vs 1 (and in-process for reference).
+  if (!hasSharedData(BENCH_FILE)) {
+    figures.push({ case: "AGC-like on local-workers", skipped: `${BENCH_FILE} is absent` });
+  } else {
+    const loaded = configFromText("agc_like.yaml", agcConfig(sharedDataPath(BENCH_FILE)), {
+      parameters: AGC_PARAMETERS,
+    });
+    // 72 items of 12 500 events: both workers stay busy to the end.
+    const chunkSize = 12_500;
+    const run = (executor: () => Executor) => (store: string) =>
+      runAnalysis(loaded, { registry, executor: executor(), chunkSize, store });
+    const capacity = await parallelCapacity();
+    const local = await timeRun(run(() => inProcessExecutor()), 1);
+    // CPU per run, of this process (planning, merge) and of the workers.
+    const cpuOf = async (work: () => Promise<number>) => {
+      const before = cpuSeconds();
+      const ms = await work();
+      const after = cpuSeconds();
+      return {
+        ms,
+        parent: (after.self - before.self) / 2,
+        workers: (after.children - before.children) / 2,
+      };
+    };
+    const one = await cpuOf(() => timeRun(run(() => localWorkersExecutor({ workers: 1 })), 2));
+    const two = await cpuOf(() => timeRun(run(() => localWorkersExecutor({ workers: 2 })), 2));
+    figures.push({
+      case: "AGC-like ttbar (4 x 225k events, 72 items) on local-workers: 2 workers vs 1",
+      localMs: round(local),
+      oneWorkerMs: round(one.ms),
+      twoWorkersMs: round(two.ms),
+      speedup: round(one.ms / two.ms),
+      speedupVsInProcess: round(local / two.ms),
+      cpuSecondsOneWorker: { parent: round(one.parent, 2), workers: round(one.workers, 2) },
+      cpuSecondsTwoWorkers: { parent: round(two.parent, 2), workers: round(two.workers, 2) },
+      // On two idle cores a run takes about its parent CPU plus its workers' CPU divided by
+      // the workers (the items are balanced): the speedup the CPU figures imply.
+      projectedSpeedupOnIdleCores: round(
+        (one.parent + one.workers) / (two.parent + two.workers / 2),
+      ),
+      cores: navigator.hardwareConcurrency,
+      parallelCapacity: round(capacity, 2),
+      capacityAfter: round(await parallelCapacity(), 2),
+      target: "speedup >= 1.7 on 2 cores",
+    });
+  }
+
+  // 2. Per-item overhead: items of one event each, one at a time.
+  const example = await setUpExample({ scale: 0.01, files: 1 });
+  try {
+    const loaded = await loadAnalysisConfig(example.configPath, {
+      defaultParameterFiles: [DEFAULT_PARAMETERS],
+    });
+    const perDataset = 5;
+    const items = perDataset * 6;
+    const run = (executor: () => Executor, limitChunks: number) => (store: string) =>
+      runAnalysis(loaded, { registry, executor: executor(), chunkSize: 1, limitChunks, store });
+    for (
+      const [name, executor] of [
+        ["local", () => inProcessExecutor()],
+        ["local-workers (1 worker)", () => localWorkersExecutor({ workers: 1 })],
+      ] as const
+    ) {
+      const few = await timeRun(run(executor, 1), 2); // 6 items
+      const many = await timeRun(run(executor, perDataset), 2);
+      const perItem = (many - few) / (items - 6);
+      figures.push({
+        case: `submit-to-result latency of a one-event item: ${name}`,
+        perItemMs: round(perItem),
+        fixedMs: round(few - 6 * perItem),
+        note: "fixedMs: planning, merge and (local-workers) starting the worker process",
+      });
+    }
+  } finally {
+    await Deno.remove(example.dir, { recursive: true });
+  }
+  return figures;
+}
+
+if (import.meta.main) {
+  for (const figure of await benchExecutors()) console.log(JSON.stringify(figure));
+}

@@ -1,0 +1,322 @@
+/**
+ * A pool of worker subprocesses on this machine, each running `work --serve`: the parent
+ * sends item hashes on a worker's stdin, the worker processes the item, writes its result to
+ * the store and answers on stdout. Subprocesses are what batch jobs are (same command, same
+ * store), they use every core, and a crash (out of memory, kill -9) loses only the item in
+ * flight: the worker is replaced and the item retried like any failure.
+ * @module
+ */
+import { fileURLToPath } from "node:url";
+import {
+  API_VERSION,
+  type Executor,
+  type ExecutorContext,
+  type ExecutorItem,
+  type ExecutorOutcome,
+} from "@ristretto/core/plugin";
+import { InputError } from "@ristretto/core/errors";
+import { Channel } from "./_channel.ts";
+
+/** Options of {@link localWorkersExecutor}. */
+export interface LocalWorkersOptions {
+  /** Worker processes; default one per core. */
+  workers?: number;
+  /**
+   * The command that starts `work`, before its flags (default: this Deno running this
+   * checkout's cli/main.ts with the permissions `work` needs).
+   */
+  command?: readonly string[];
+  /** Extra environment variables for the workers. */
+  env?: Record<string, string>;
+}
+
+/** The permissions `work` needs: read inputs, write the store, native codecs. */
+export const WORK_PERMISSIONS: readonly string[] = [
+  "--no-prompt",
+  "--allow-read",
+  "--allow-write",
+  "--allow-env",
+  "--allow-sys",
+  "--allow-ffi",
+  "--allow-net",
+];
+
+/** `deno run <permissions> <repo>/cli/main.ts work` for this checkout. */
+export function defaultWorkCommand(): string[] {
+  const root = new URL("../../", import.meta.url);
+  return [
+    Deno.execPath(),
+    "run",
+    ...WORK_PERMISSIONS,
+    "--config",
+    fileURLToPath(new URL("deno.json", root)),
+    fileURLToPath(new URL("cli/main.ts", root)),
+    "work",
+  ];
+}
+
+/** Defaults of {@link localWorkersExecutor}. */
+export const localWorkersDefaults = {
+  workers: Math.max(1, navigator.hardwareConcurrency ?? 1),
+};
+
+/** A reply from `work --serve`, or why the worker is gone. */
+type Reply = { ok: true } | { ok: false; error: string; crashed?: boolean; fatal?: boolean };
+
+/** One `work --serve` subprocess. */
+class Worker {
+  readonly #child: Deno.ChildProcess;
+  readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
+  readonly #reading: Promise<void>;
+  readonly #stderr: Promise<string>;
+  #pending: ((reply: Reply) => void) | undefined;
+  /** Set when `work --serve` has loaded the config and plugins and waits for items. */
+  #ready = false;
+  #exited = false;
+
+  constructor(command: readonly string[], context: ExecutorContext, env?: Record<string, string>) {
+    this.#child = new Deno.Command(command[0], {
+      args: [
+        ...command.slice(1),
+        "--config",
+        context.config,
+        "--items",
+        context.itemsFile,
+        "--store",
+        context.store,
+        "--serve",
+      ],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+      env,
+    }).spawn();
+    this.#writer = this.#child.stdin.getWriter();
+    this.#stderr = tail(this.#child.stderr);
+    this.#reading = this.#readReplies();
+  }
+
+  /** Processes one item; resolves with the worker's reply, or a crash when it died. */
+  process(hash: string): Promise<Reply> {
+    if (this.#exited) return Promise.resolve({ ok: false, error: "worker gone", crashed: true });
+    const reply = new Promise<Reply>((resolve) => (this.#pending = resolve));
+    this.#writer.write(new TextEncoder().encode(hash + "\n")).catch(() => {
+      // The worker died; #readReplies reports it with the exit status.
+    });
+    return reply;
+  }
+
+  async #readReplies(): Promise<void> {
+    const decoder = new TextDecoder();
+    let buffer = "";
+    for await (const chunk of this.#child.stdout) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let newline;
+      while ((newline = buffer.indexOf("\n")) >= 0) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 1);
+        if (!line.startsWith("@ristretto ")) continue; // anything an analysis module prints
+        const message = JSON.parse(line.slice("@ristretto ".length)) as {
+          ok: boolean;
+          error?: string;
+          ready?: boolean;
+        };
+        if (message.ready) {
+          this.#ready = true;
+          continue;
+        }
+        const resolve = this.#pending;
+        this.#pending = undefined;
+        resolve?.(message.ok ? { ok: true } : { ok: false, error: message.error ?? "failed" });
+      }
+    }
+    // stdout ended: the process is exiting (after stdin closed) or died.
+    this.#exited = true;
+    const status = await this.#child.status;
+    const stderr = await this.#stderr;
+    const resolve = this.#pending;
+    this.#pending = undefined;
+    if (resolve) {
+      const how = status.signal ? `killed by ${status.signal}` : `exited with code ${status.code}`;
+      const detail = stderr.trim().split("\n").slice(-3).join(" | ");
+      resolve({
+        ok: false,
+        error: `worker process ${how}${detail ? `: ${detail}` : ""}`,
+        crashed: true,
+        // Dying on its own before being ready is a start-up error (bad config, plugin
+        // mismatch): every item would fail the same way.
+        fatal: !this.#ready && status.signal === null,
+      });
+    }
+  }
+
+  /** Closes stdin (the worker exits after its current item) and waits for it. */
+  async close(): Promise<void> {
+    await this.#writer.close().catch(() => {});
+    await this.#reading;
+  }
+
+  /** Kills the worker and waits for it. */
+  async kill(): Promise<void> {
+    try {
+      this.#child.kill("SIGKILL");
+    } catch {
+      // already exited
+    }
+    await this.#writer.abort().catch(() => {});
+    await this.#reading;
+  }
+}
+
+/** Reads a stream to its end, keeping the last 4 kB (for error messages). */
+async function tail(stream: ReadableStream<Uint8Array>): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = "";
+  for await (const chunk of stream) {
+    text = (text + decoder.decode(chunk, { stream: true })).slice(-4096);
+  }
+  return text;
+}
+
+/**
+ * Runs items on a pool of `work --serve` subprocesses, one per core by default. A failing
+ * item is retried `retries` times after `retryDelay` (on any worker); a worker that dies is
+ * replaced. Interrupting (context.signal) kills the workers.
+ */
+export function localWorkersExecutor(options: LocalWorkersOptions = {}): Executor {
+  const workers = options.workers ?? localWorkersDefaults.workers;
+  if (!(Number.isInteger(workers) && workers >= 1)) {
+    throw new RangeError(`Cannot create local-workers: workers must be >= 1, got ${workers}`);
+  }
+  return {
+    kind: "executor",
+    name: "local-workers",
+    version: "0.1.0",
+    apiVersion: API_VERSION,
+    async *run(
+      items: readonly ExecutorItem[],
+      context: ExecutorContext,
+    ): AsyncIterable<ExecutorOutcome> {
+      const command = options.command ?? defaultWorkCommand();
+      if (Deno.permissions.querySync({ name: "run", command: command[0] }).state !== "granted") {
+        throw new InputError(
+          "EXECUTOR_NO_RUN_PERMISSION",
+          `Cannot start local-workers: starting "${
+            command[0]
+          }" needs --allow-run (use \`deno task cli run --executor local-workers\`)`,
+        );
+      }
+      const outcomes = new Channel<ExecutorOutcome>();
+      const queue = items.map((item) => ({ item, attempts: 0 }));
+      const live = new Set<Worker>();
+      const timers = new Set<ReturnType<typeof setTimeout>>();
+      let inFlight = 0;
+      let waitingRetries = 0;
+      let done = 0, failed = 0;
+      let fatal: string | undefined;
+      // Slots waiting for a task (or for the end) are woken on every change.
+      const waiters: (() => void)[] = [];
+      const notify = () => {
+        for (const resolve of waiters.splice(0)) resolve();
+      };
+      const report = () =>
+        context.onProgress?.({ done, failed, running: inFlight, total: items.length });
+      // Set when the consumer stops early: nothing is started or requeued any more.
+      let closing = false;
+      const stopped = () => closing || context.signal?.aborted === true;
+      const abort = () => {
+        for (const worker of live) worker.kill();
+        notify();
+      };
+      context.signal?.addEventListener("abort", abort, { once: true });
+
+      // The next task, waiting while others may still requeue one; undefined when all is done.
+      const take = async () => {
+        while (true) {
+          if (stopped()) return undefined;
+          if (queue.length > 0) return queue.shift()!;
+          if (inFlight === 0 && waitingRetries === 0) return undefined;
+          await new Promise<void>((resolve) => waiters.push(resolve));
+        }
+      };
+      const finish = (task: { item: ExecutorItem; attempts: number }, reply: Reply) => {
+        if (reply.ok) {
+          done++;
+          outcomes.push({ item: task.item, ok: true, attempts: task.attempts });
+          return;
+        }
+        if (reply.fatal) fatal ??= reply.error;
+        if (task.attempts <= context.retries && fatal === undefined && !stopped()) {
+          waitingRetries++;
+          const timer = setTimeout(() => {
+            timers.delete(timer);
+            waitingRetries--;
+            queue.push(task);
+            notify();
+          }, context.retryDelay(task.attempts + 1));
+          timers.add(timer);
+          return;
+        }
+        failed++;
+        outcomes.push({ item: task.item, ok: false, error: reply.error, attempts: task.attempts });
+      };
+      const slot = async () => {
+        let worker: Worker | undefined;
+        try {
+          while (true) {
+            const task = await take();
+            if (!task) break;
+            if (fatal !== undefined) {
+              failed++;
+              outcomes.push({ item: task.item, ok: false, error: fatal, attempts: task.attempts });
+              continue;
+            }
+            if (!worker) {
+              worker = new Worker(command, context, options.env);
+              live.add(worker);
+            }
+            task.attempts++;
+            inFlight++;
+            report();
+            const reply = await worker.process(task.item.hash);
+            inFlight--;
+            if (!reply.ok && reply.crashed) {
+              live.delete(worker);
+              await worker.kill();
+              worker = undefined;
+            }
+            finish(task, reply);
+            report();
+            notify();
+          }
+        } finally {
+          if (worker) {
+            live.delete(worker);
+            await (stopped() ? worker.kill() : worker.close());
+          }
+        }
+      };
+      const slots = Promise.all(
+        Array.from({ length: Math.min(workers, items.length) }, () => slot()),
+      ).finally(() => outcomes.close());
+      try {
+        while (true) {
+          const next = await outcomes.next();
+          if (next.done) break;
+          yield next.value;
+        }
+      } finally {
+        // Early exit (the consumer stopped, or an abort): stop everything we started.
+        closing = true;
+        queue.length = 0;
+        for (const timer of timers) clearTimeout(timer);
+        timers.clear();
+        waitingRetries = 0;
+        for (const worker of live) await worker.kill();
+        notify();
+        await slots;
+        context.signal?.removeEventListener("abort", abort);
+      }
+    },
+  };
+}
