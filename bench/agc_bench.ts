@@ -6,53 +6,21 @@
  * over the same work items alone (target <= 2.0).
  * @module
  */
-import { fileURLToPath } from "node:url";
 import { configFromText } from "@ristretto/core/config";
 import { openDataFile, runAnalysis } from "@ristretto/core/processor";
 import { hasSharedData, sharedDataPath } from "@ristretto/core/testing";
 import { inProcessExecutor } from "@ristretto/executor-local";
 import { builtinRegistry } from "../cli/builtins.ts";
 import { round } from "./_timing.ts";
+import { agcConfig } from "./_agc_config.ts";
 
 const BENCH_FILE = "bench/big_zlib1.root";
 
-const config = (file: string) => `
-name: agc_like
-module: ${fileURLToPath(new URL("./_agc_module.ts", import.meta.url))}
-datasets:
-  inline:
-    TTbar_2018:
+const DATASET_LINES = `    TTbar_2018:
       metadata: {sample: TTbar, year: "2018", isMC: true, xsec: 833.9}
-      files: [${file}]
-calibrators: [jet-energy-scale-flat]
-objects:
-  GoodMuon: {from: Muon, where: "pt > 30 && abs(eta) < 2.1 && tightId"}
-  GoodElectron: {from: Electron, where: "pt > 30 && abs(eta) < 2.1"}
-  GoodJet: {from: Jet, where: "pt > 25 && abs(eta) < 2.4 && jetId >= 2"}
-  BJet: {from: GoodJet, where: "btagDeepFlavB > 0.5"}
-preselection:
-  - count(GoodMuon) + count(GoodElectron) == 1 && count(GoodJet) >= 4
-categories:
-  4j1b: count(BJet) == 1
-  4j2b: count(BJet) >= 2
-weightDefinitions:
-  btag0: {expr: "1 + 0 * count(BJet)", up: "1 + 0.05 * count(BJet)", down: "1 - 0.05 * count(BJet)"}
-  btag1: {expr: "1 + 0 * nJet", up: "1.02 + 0 * nJet", down: "0.98 + 0 * nJet"}
-  leptonSF: {expr: "0.97 + 0 * nJet", up: "0.99 + 0 * nJet", down: "0.95 + 0 * nJet"}
-  pileupToy: {expr: "1 + 0.01 * (PV.npvs - 30) / 30", up: "1 + 0.02 * (PV.npvs - 30) / 30", down: "1 + 0 * PV.npvs"}
-weights:
-  common: {inclusive: [genWeight, lumi, XS, btag0, btag1, leptonSF, pileupToy]}
-variations:
-  weights:
-    common: {inclusive: [btag0, btag1, leptonSF, pileupToy]}
-  shape:
-    common: {inclusive: [JES_flat]}
-histograms:
-  ht:
-    axes: [{expr: sum(GoodJet.pt), bins: 25, start: 50, stop: 550}]
-  trijet_mass:
-    axes: [{expr: trijetMass, bins: 25, start: 50, stop: 550}]
-`;
+      files: [FILE]`;
+
+const config = (file: string) => agcConfig(DATASET_LINES.replace("FILE", file));
 
 /** Runs the benchmark and returns its figures. */
 export async function benchAgc(): Promise<object[]> {

@@ -13,47 +13,12 @@ import { hasSharedData, sharedDataPath } from "../core/testing/mod.ts";
 import { inProcessExecutor, localWorkersExecutor } from "../executors/local/mod.ts";
 import { builtinRegistry } from "../cli/builtins.ts";
 import { DEFAULT_PARAMETERS, setUpExample } from "../tests/_example_setup.ts";
-import { fileURLToPath } from "node:url";
+import { agcConfig as sharedAgcConfig } from "./_agc_config.ts";
 import { round } from "./_timing.ts";
 
 const BENCH_FILE = "bench/big_zlib1.root";
 
-// The analysis of bench/agc_bench.ts (kept in step by hand: that file exports no config).
-const agcConfig = (file: string) => `
-name: agc_like
-module: ${fileURLToPath(new URL("./_agc_module.ts", import.meta.url))}
-datasets:
-  inline:
-${datasets(file)}
-calibrators: [jet-energy-scale-flat]
-objects:
-  GoodMuon: {from: Muon, where: "pt > 30 && abs(eta) < 2.1 && tightId"}
-  GoodElectron: {from: Electron, where: "pt > 30 && abs(eta) < 2.1"}
-  GoodJet: {from: Jet, where: "pt > 25 && abs(eta) < 2.4 && jetId >= 2"}
-  BJet: {from: GoodJet, where: "btagDeepFlavB > 0.5"}
-preselection:
-  - count(GoodMuon) + count(GoodElectron) == 1 && count(GoodJet) >= 4
-categories:
-  4j1b: count(BJet) == 1
-  4j2b: count(BJet) >= 2
-weightDefinitions:
-  btag0: {expr: "1 + 0 * count(BJet)", up: "1 + 0.05 * count(BJet)", down: "1 - 0.05 * count(BJet)"}
-  btag1: {expr: "1 + 0 * nJet", up: "1.02 + 0 * nJet", down: "0.98 + 0 * nJet"}
-  leptonSF: {expr: "0.97 + 0 * nJet", up: "0.99 + 0 * nJet", down: "0.95 + 0 * nJet"}
-  pileupToy: {expr: "1 + 0.01 * (PV.npvs - 30) / 30", up: "1 + 0.02 * (PV.npvs - 30) / 30", down: "1 + 0 * PV.npvs"}
-weights:
-  common: {inclusive: [genWeight, lumi, XS, btag0, btag1, leptonSF, pileupToy]}
-variations:
-  weights:
-    common: {inclusive: [btag0, btag1, leptonSF, pileupToy]}
-  shape:
-    common: {inclusive: [JES_flat]}
-histograms:
-  ht:
-    axes: [{expr: sum(GoodJet.pt), bins: 25, start: 50, stop: 550}]
-  trijet_mass:
-    axes: [{expr: trijetMass, bins: 25, start: 50, stop: 550}]
-`;
+const agcConfig = (file: string) => sharedAgcConfig(datasets(file).replace(/\n$/, ""));
 /**
  * The file as COPIES datasets of the same sample (distinct datasets, so distinct items): 900k
  * events, so that starting the workers (~1 s of CPU each) is not most of the run.

@@ -28,6 +28,7 @@ const benchmarks: Benchmark[] = [
   { name: "root-write", load: async () => (await import("./root_write.ts")).benchRootWrite },
   { name: "merge", load: async () => (await import("./merge_bench.ts")).benchMerge },
   { name: "executors", load: async () => (await import("./executors_bench.ts")).benchExecutors },
+  { name: "batch", load: async () => (await import("./batch_bench.ts")).benchBatch },
 ];
 
 /** Runs the selected benchmarks (all when no names are given). */

@@ -1,0 +1,85 @@
+/**
+ * Batch executors (`slurm`, `htcondor`, `dask`) against the project's services
+ * (.ci/services/up.sh): the per-item overhead. Items of one event of the default example's
+ * generated data: all in one job (6 then 30 items: the per-item cost inside a job and the
+ * fixed cost of a submission: scheduling, starting Deno, loading the config), and one job per
+ * item (6 jobs: a submission's latency when jobs run side by side). A system whose service is
+ * down is reported as skipped.
+ * @module
+ */
+import { loadAnalysisConfig } from "../core/config/mod.ts";
+import type { Executor } from "../core/plugin/mod.ts";
+import { runAnalysis } from "../core/processor/mod.ts";
+import {
+  type BatchExecutorOptions,
+  daskExecutor,
+  htcondorExecutor,
+  serviceDownReason,
+  slurmExecutor,
+} from "../executors/batch/mod.ts";
+import { builtinRegistry } from "../cli/builtins.ts";
+import { DEFAULT_PARAMETERS, setUpExample } from "../tests/_example_setup.ts";
+import { round } from "./_timing.ts";
+
+const SYSTEMS: { name: string; make: (options: BatchExecutorOptions) => Executor }[] = [
+  { name: "slurm", make: slurmExecutor },
+  { name: "htcondor", make: htcondorExecutor },
+  { name: "dask", make: daskExecutor },
+];
+
+/** Wall time of one run on a fresh store, ms. */
+async function timeRun(run: (store: string) => Promise<unknown>): Promise<number> {
+  const store = await Deno.makeTempDir({ prefix: "ristretto_batch_bench_" });
+  try {
+    const start = performance.now();
+    await run(store);
+    return performance.now() - start;
+  } finally {
+    await Deno.remove(store, { recursive: true });
+  }
+}
+
+/** Runs the benchmark and returns its figures. */
+export async function benchBatch(): Promise<object[]> {
+  const figures: object[] = [];
+  const registry = builtinRegistry();
+  const example = await setUpExample({ scale: 0.01, files: 1 });
+  // the HTCondor pool's jobs run as another user: they read the data and the config
+  await new Deno.Command("chmod", { args: ["-R", "a+rwX", example.dir] }).output();
+  try {
+    const loaded = await loadAnalysisConfig(example.configPath, {
+      defaultParameterFiles: [DEFAULT_PARAMETERS],
+    });
+    const perDataset = 5;
+    const items = perDataset * 6;
+    const run = (executor: Executor, limitChunks: number) => (store: string) =>
+      runAnalysis(loaded, { registry, executor, chunkSize: 1, limitChunks, store });
+    for (const { name, make } of SYSTEMS) {
+      const skip = await serviceDownReason(name);
+      if (skip) {
+        figures.push({ case: `batch per-item overhead: ${name}`, skipped: skip });
+        continue;
+      }
+      const options: BatchExecutorOptions = { pollIntervalMs: 200, timeoutMs: 300_000 };
+      const few = await timeRun(run(make({ ...options, maxJobs: 1 }), 1)); // 6 items, 1 job
+      const many = await timeRun(run(make({ ...options, maxJobs: 1 }), perDataset)); // 30, 1 job
+      const jobs = await timeRun(run(make({ ...options, itemsPerJob: 1 }), 1)); // 6 jobs
+      const perItem = (many - few) / (items - 6);
+      figures.push({
+        case: `batch per-item overhead of a one-event item: ${name}`,
+        perItemInJobMs: round(perItem),
+        submissionMs: round(few - 6 * perItem),
+        sixItemsOneJobMs: round(few),
+        sixItemsSixJobsMs: round(jobs),
+        note: "submissionMs: submit, schedule, start Deno + load config, poll, read the store",
+      });
+    }
+  } finally {
+    await Deno.remove(example.dir, { recursive: true });
+  }
+  return figures;
+}
+
+if (import.meta.main) {
+  for (const figure of await benchBatch()) console.log(JSON.stringify(figure));
+}
