@@ -60,7 +60,13 @@ export const CATEGORIES = ["Zmumu", "ttbar_1b", "ttbar_2b"] as const;
 type Category = (typeof CATEGORIES)[number];
 
 /** Weight variations of simulation, filled with the nominal jets. */
-export const WEIGHT_VARIATIONS = ["nominal", "muonIdToyUp", "muonIdToyDown"] as const;
+export const WEIGHT_VARIATIONS = [
+  "nominal",
+  "muonIdToyUp",
+  "muonIdToyDown",
+  "pileupToyUp",
+  "pileupToyDown",
+] as const;
 /** Shape variations of simulation (jet energy scale), filled with the nominal weight. */
 export const SHAPE_VARIATIONS = ["JES_flatUp", "JES_flatDown"] as const;
 /** Every variation bin of a simulated histogram; data has only the nominal. */
@@ -282,6 +288,7 @@ export interface ReferenceDataset {
 /** One Parquet row with the branches the example reads (NanoAOD names, flattened). */
 interface Row {
   genWeight?: number;
+  Pileup_nTrueInt?: number;
   HLT_IsoMu24: boolean;
   HLT_Ele32_WPTight_Gsf: boolean;
   MET_pt: number;
@@ -404,7 +411,7 @@ async function referenceDataset(
     const rows = await parquetReadObjects({
       file: bytes.buffer,
       compressors,
-      columns: isMC ? ["genWeight", ...BRANCHES] : BRANCHES,
+      columns: isMC ? ["genWeight", "Pileup_nTrueInt", ...BRANCHES] : BRANCHES,
     }) as unknown as Row[];
     for (const row of rows) {
       // Data carries no genWeight branch: every event counts once and is never rescaled.
@@ -447,14 +454,21 @@ async function referenceDataset(
         }
         // A shape variation fills its own bin with the nominal weight; the weight variations
         // ride on the nominal shape.
+        // pileupToy: 1 + 0.002 (nTrueInt - 30), up 1 + 0.004 (nTrueInt - 30), down 1.
+        const trueInteractions = isMC ? Number(row.Pileup_nTrueInt) : 0;
+        const pileup = 1 + 0.002 * (trueInteractions - 30);
+        const pileupUp = 1 + 0.004 * (trueInteractions - 30);
         const weights: Record<string, number> = !isMC ? { nominal: 1 } : shape === "nominal"
           ? {
-            // genWeight x muonIdToy (0.98, up 1.00, down 0.96); lumi and XS come at the end.
-            nominal: genWeight * 0.98,
-            muonIdToyUp: genWeight * 1.0,
-            muonIdToyDown: genWeight * 0.96,
+            // genWeight x muonIdToy (0.98, up 1.00, down 0.96) x pileupToy; lumi and XS
+            // come at the end.
+            nominal: genWeight * 0.98 * pileup,
+            muonIdToyUp: genWeight * 1.0 * pileup,
+            muonIdToyDown: genWeight * 0.96 * pileup,
+            pileupToyUp: genWeight * 0.98 * pileupUp,
+            pileupToyDown: genWeight * 0.98 * 1,
           }
-          : { [shape]: genWeight * 0.98 };
+          : { [shape]: genWeight * 0.98 * pileup };
         const calibrated = { jetPt, jetMass, met, metPhi };
         selectAndFill(row, calibrated, genWeight, weights, cutflow[shape], histograms);
       }
@@ -546,7 +560,7 @@ function selectAndFill(
     ttbar_1b: goodMuons.length === 1 && goodJets.length >= 4 && bJets.length === 1,
     ttbar_2b: goodMuons.length === 1 && goodJets.length >= 4 && bJets.length >= 2,
   };
-  // The cutflow counts the nominal weight of this calibration (genWeight x muonIdToy).
+  // The cutflow counts the nominal weight of this calibration (genWeight x muonIdToy x pileupToy).
   const nominalWeight = Object.values(weights)[0];
   for (const category of CATEGORIES) {
     if (!passes[category]) continue;

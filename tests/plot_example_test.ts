@@ -58,7 +58,13 @@ Deno.test({
       deepEqual([...kinds].sort(), ["cutflow", "shape", "stack", "systematic"]);
       // 8 histograms; dimuon_mass only in Zmumu: 22 (histogram, category) pairs, one year.
       equal(figures.filter((f) => f.kind === "stack").length, 22);
-      equal(figures.filter((f) => f.kind === "systematic").length, 44, "JES_flat and muonIdToy");
+      // one systematic-shift figure per (histogram, category) for each of JES_flat, muonIdToy
+      // and pileupToy: 22 x 3
+      equal(
+        figures.filter((f) => f.kind === "systematic").length,
+        66,
+        "JES_flat, muonIdToy and pileupToy",
+      );
       for (const figure of figures) {
         for (const format of ["png", "pdf", "svg"]) {
           const path = `${out}/plots/${figure.id}.${format}`;
