@@ -27,16 +27,20 @@ const SYSTEMS: { name: string; make: (options: BatchExecutorOptions) => Executor
   { name: "dask", make: daskExecutor },
 ];
 
-/** Wall time of one run on a fresh store, ms. */
-async function timeRun(run: (store: string) => Promise<unknown>): Promise<number> {
-  const store = await Deno.makeTempDir({ prefix: "ristretto_batch_bench_" });
-  try {
-    const start = performance.now();
-    await run(store);
-    return performance.now() - start;
-  } finally {
-    await Deno.remove(store, { recursive: true });
+/** Wall time of a run on a fresh store, ms, best of `runs` (batch scheduling is noisy). */
+async function timeRun(run: (store: string) => Promise<unknown>, runs = 2): Promise<number> {
+  let best = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const store = await Deno.makeTempDir({ prefix: "ristretto_batch_bench_" });
+    try {
+      const start = performance.now();
+      await run(store);
+      best = Math.min(best, performance.now() - start);
+    } finally {
+      await Deno.remove(store, { recursive: true });
+    }
   }
+  return best;
 }
 
 /** Runs the benchmark and returns its figures. */
@@ -60,19 +64,26 @@ export async function benchBatch(): Promise<object[]> {
         figures.push({ case: `batch per-item overhead: ${name}`, skipped: skip });
         continue;
       }
-      const options: BatchExecutorOptions = { pollIntervalMs: 200, timeoutMs: 300_000 };
-      const few = await timeRun(run(make({ ...options, maxJobs: 1 }), 1)); // 6 items, 1 job
-      const many = await timeRun(run(make({ ...options, maxJobs: 1 }), perDataset)); // 30, 1 job
-      const jobs = await timeRun(run(make({ ...options, itemsPerJob: 1 }), 1)); // 6 jobs
-      const perItem = (many - few) / (items - 6);
-      figures.push({
-        case: `batch per-item overhead of a one-event item: ${name}`,
-        perItemInJobMs: round(perItem),
-        submissionMs: round(few - 6 * perItem),
-        sixItemsOneJobMs: round(few),
-        sixItemsSixJobsMs: round(jobs),
-        note: "submissionMs: submit, schedule, start Deno + load config, poll, read the store",
-      });
+      const options: BatchExecutorOptions = { pollIntervalMs: 200, timeoutMs: 120_000 };
+      try {
+        const few = await timeRun(run(make({ ...options, maxJobs: 1 }), 1)); // 6 items, 1 job
+        const many = await timeRun(run(make({ ...options, maxJobs: 1 }), perDataset)); // 30, 1 job
+        const jobs = await timeRun(run(make({ ...options, itemsPerJob: 1 }), 1)); // 6 jobs
+        const perItem = (many - few) / (items - 6);
+        figures.push({
+          case: `batch per-item overhead of a one-event item: ${name}`,
+          perItemInJobMs: round(perItem),
+          submissionMs: round(few - 6 * perItem),
+          sixItemsOneJobMs: round(few),
+          sixItemsSixJobsMs: round(jobs),
+          note: "submissionMs: submit, schedule, start Deno + load config, poll, read the store",
+        });
+      } catch (error) {
+        figures.push({
+          case: `batch per-item overhead: ${name}`,
+          failed: (error as Error).message,
+        });
+      }
     }
   } finally {
     await Deno.remove(example.dir, { recursive: true });

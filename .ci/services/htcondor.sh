@@ -102,7 +102,8 @@ mount_shared() {
     mountpoint -q "$ROOT/usr/local/bin/deno" || mount --bind "$deno" "$ROOT/usr/local/bin/deno"
     # and at its own path: Deno.execPath() of the submitting process is what executors put in
     # the job's command
-    if [ ! -e "$ROOT$deno" ] || mountpoint -q "$ROOT$deno"; then
+    # (an empty file there is the mount point a previous start left behind: mount again)
+    if [ ! -s "$ROOT$deno" ] || mountpoint -q "$ROOT$deno"; then
       mkdir -p "$ROOT$(dirname "$deno")"
       touch "$ROOT$deno"
       mountpoint -q "$ROOT$deno" || mount --bind "$deno" "$ROOT$deno"

@@ -12,6 +12,7 @@ import { loadAnalysisConfig } from "@ristretto/core/config";
 import { cutflowTable, runAnalysis, writeOutputs } from "@ristretto/core/processor";
 import type { Executor } from "@ristretto/core/plugin";
 import { inProcessExecutor, localWorkersExecutor } from "@ristretto/executor-local";
+import { daskExecutor, htcondorExecutor, slurmExecutor } from "@ristretto/executor-batch";
 import { builtinRegistry } from "../builtins.ts";
 import { progressBar } from "../progress.ts";
 import { plotAfterRun } from "./plot.ts";
@@ -38,6 +39,15 @@ export interface RunFlags {
   executor: string;
   /** Worker processes of local-workers (default one per core). */
   workers?: number;
+  /** Batch executors (slurm, htcondor, dask): partition, MiB, seconds, jobs, setup line. */
+  partition?: string;
+  memory?: number;
+  walltime?: number;
+  maxJobs?: number;
+  itemsPerJob?: number;
+  setup?: string;
+  /** Dask scheduler address (default: the project's dask service, else DASK_SCHEDULER_ADDRESS). */
+  daskScheduler?: string;
   /** Attempts per item beyond the first. */
   retries: number;
   /** The result store (default <output>/.store). */
@@ -52,12 +62,29 @@ export interface RunFlags {
 }
 
 /** The executor a `--executor` name stands for. */
-export function executorFor(name: string, flags: { workers?: number } = {}): Executor {
+export function executorFor(
+  name: string,
+  flags: Partial<Omit<RunFlags, "executor">> = {},
+): Executor {
+  const batch = {
+    partition: flags.partition,
+    memoryMb: flags.memory,
+    walltimeSeconds: flags.walltime,
+    maxJobs: flags.maxJobs,
+    itemsPerJob: flags.itemsPerJob,
+    setup: flags.setup,
+  };
   switch (name) {
     case "local":
       return inProcessExecutor();
     case "local-workers":
       return localWorkersExecutor({ workers: flags.workers });
+    case "slurm":
+      return slurmExecutor(batch);
+    case "htcondor":
+      return htcondorExecutor(batch);
+    case "dask":
+      return daskExecutor({ ...batch, scheduler: flags.daskScheduler });
     default:
       throw new Error(`unknown executor "${name}"`);
   }
@@ -173,13 +200,41 @@ export function runCommand(): Command {
     .option("--filter-samples <list>", "comma-separated samples to keep", list)
     .option("--filter-years <list>", "comma-separated years to keep", list)
     .addOption(
-      new Option("--executor <name>", "where to run").choices(["local", "local-workers"])
+      new Option("--executor <name>", "where to run").choices([
+        "local",
+        "local-workers",
+        "slurm",
+        "htcondor",
+        "dask",
+      ])
         .default("local"),
     )
     .option(
       "--workers <n>",
       "worker processes of local-workers (default: one per core)",
       integer("workers"),
+    )
+    .option("--partition <name>", "slurm: partition of the jobs")
+    .option("--memory <MiB>", "slurm, htcondor: memory per job in MiB", integer("memory"))
+    .option(
+      "--walltime <s>",
+      "slurm, htcondor: wall-time limit per job in seconds",
+      integer("walltime"),
+    )
+    .option(
+      "--max-jobs <n>",
+      "batch executors: jobs per submission at most (default 50)",
+      integer("max-jobs"),
+    )
+    .option(
+      "--items-per-job <n>",
+      "batch executors: work items per job (default: items / max-jobs)",
+      integer("items-per-job"),
+    )
+    .option("--setup <line>", "batch executors: shell line run before `work` in each job")
+    .option(
+      "--dask-scheduler <address>",
+      "dask: scheduler address (default: the dask service, else DASK_SCHEDULER_ADDRESS)",
     )
     .option("--retries <n>", "attempts per work item beyond the first", nonNegative("retries"), 2)
     .option("--store <dir>", "result store (default <output>/.store); share it between outputs")

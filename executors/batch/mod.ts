@@ -23,3 +23,12 @@ export { daskBatchSystem, type DaskOptions } from "./dask.ts";
 export { waitForJobs, type WaitOptions } from "./wait.ts";
 export { serviceDownReason, serviceEnv, servicesDir } from "./services.ts";
 export { shellQuote } from "./_job_files.ts";
+export {
+  type BatchExecutorOptions,
+  daskExecutor,
+  type DaskExecutorOptions,
+  htcondorExecutor,
+  type HTCondorExecutorOptions,
+  slurmExecutor,
+  type SlurmExecutorOptions,
+} from "./executors.ts";
