@@ -122,18 +122,13 @@ export async function runCommandAction(flags: RunFlags): Promise<string> {
     .then((text) => JSON.parse(text) as { stages?: { postprocess?: string } })
     .catch(() => undefined);
   const upToDate = previous?.stages?.postprocess === result.stageKeys.postprocess;
-  const digest = await crypto.subtle.digest(
-    "SHA-256",
-    new TextEncoder().encode(loaded.text + JSON.stringify(loaded.parameters)),
-  );
   if (!upToDate) {
     await writeOutputs(output, result, {
       registry,
       info: {
         configName: loaded.config.name,
-        configHash: [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join(
-          "",
-        ),
+        // The same hash the work items are keyed by (canonical config + parameters).
+        configHash: result.stageKeys.config,
         startedAt,
         finishedAt: new Date(),
       },
