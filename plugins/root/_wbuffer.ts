@@ -134,6 +134,32 @@ export class WBuffer {
     this.endVersion(at);
   }
 
+  /** A TAttLine base with ROOT's defaults (colour 602, style 1, width 1). */
+  tAttLine(): void {
+    const at = this.startVersion(2);
+    this.i16(602);
+    this.i16(1);
+    this.i16(1);
+    this.endVersion(at);
+  }
+
+  /** A TAttFill base with ROOT's defaults (colour 0, style 1001). */
+  tAttFill(): void {
+    const at = this.startVersion(2);
+    this.i16(0);
+    this.i16(1001);
+    this.endVersion(at);
+  }
+
+  /** A TAttMarker base with ROOT's defaults (colour 1, style 1, size 1). */
+  tAttMarker(): void {
+    const at = this.startVersion(2);
+    this.i16(1);
+    this.i16(1);
+    this.f32(1);
+    this.endVersion(at);
+  }
+
   /**
    * An object pointer: a reference when `identity` was written before, else a byte count,
    * the class (name or reference to it) and the body. `identity` null writes a null pointer.

@@ -187,20 +187,9 @@ function _streamHist(w: WBuffer, name: string, h: HistData): void {
     const th2 = dim === 2 ? w.startVersion(5) : -1;
     const th1 = w.startVersion(8);
     w.tNamed(name, h.title ?? "");
-    let a = w.startVersion(2); // TAttLine
-    w.i16(602);
-    w.i16(1);
-    w.i16(1);
-    w.endVersion(a);
-    a = w.startVersion(2); // TAttFill
-    w.i16(0);
-    w.i16(1001);
-    w.endVersion(a);
-    a = w.startVersion(2); // TAttMarker
-    w.i16(1);
-    w.i16(1);
-    w.f32(1);
-    w.endVersion(a);
+    w.tAttLine();
+    w.tAttFill();
+    w.tAttMarker();
     w.i32(ncells);
     _axis(w, "xaxis", labels[0] ?? "", h.edges[0]);
     _axis(w, "yaxis", labels[1] ?? "", dim === 2 ? h.edges[1] : [0, 1]);

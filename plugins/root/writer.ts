@@ -407,20 +407,9 @@ export class RootTreeWriter {
     }
     const at = w.startVersion(20);
     w.tNamed(this.name, this.#options.title ?? "");
-    let a = w.startVersion(2); // TAttLine
-    w.i16(602);
-    w.i16(1);
-    w.i16(1);
-    w.endVersion(a);
-    a = w.startVersion(2); // TAttFill
-    w.i16(0);
-    w.i16(1001);
-    w.endVersion(a);
-    a = w.startVersion(2); // TAttMarker
-    w.i16(1);
-    w.i16(1);
-    w.f32(1);
-    w.endVersion(a);
+    w.tAttLine();
+    w.tAttFill();
+    w.tAttMarker();
     w.i64(this.#entries);
     w.i64(tot);
     w.i64(zip);
@@ -456,7 +445,7 @@ export class RootTreeWriter {
     for (const r of ranges) w.i64(r[0]);
     w.u8(ranges.length ? 1 : 0);
     for (const r of ranges) w.i64(r[1]);
-    a = w.startVersion(1); // ROOT::TIOFeatures
+    const a = w.startVersion(1); // ROOT::TIOFeatures
     w.u8(0);
     w.endVersion(a);
     const byName = new Map(branches.map((b) => [b.name, b]));
@@ -480,10 +469,7 @@ export class RootTreeWriter {
     w.object("TBranch", {}, () => {
       const at = w.startVersion(13);
       w.tNamed(b.name, `${this.#title(b)}/${_LEAF[b.type][1]}`);
-      const a = w.startVersion(2); // TAttFill
-      w.i16(0);
-      w.i16(1001);
-      w.endVersion(a);
+      w.tAttFill();
       const nb = b.basketSeek.length;
       const maxBaskets = Math.max(10, nb + 1);
       w.i32(this.#sink.compress);
