@@ -10,7 +10,11 @@ import { configFromText, loadAnalysisConfig } from "../core/config/mod.ts";
 import type { Executor } from "../core/plugin/mod.ts";
 import { runAnalysis } from "../core/processor/mod.ts";
 import { hasSharedData, sharedDataPath } from "../core/testing/mod.ts";
-import { inProcessExecutor, localWorkersExecutor } from "../executors/local/mod.ts";
+import {
+  inProcessExecutor,
+  localWorkersExecutor,
+  startWorkersEarly,
+} from "../executors/local/mod.ts";
 import { builtinRegistry } from "../cli/builtins.ts";
 import { DEFAULT_PARAMETERS, setUpExample } from "../tests/_example_setup.ts";
 import { agcConfig as sharedAgcConfig } from "./_agc_config.ts";
@@ -34,24 +38,38 @@ const AGC_PARAMETERS = {
   jets: { jesFlatUncertainty: 0.03 },
 };
 
-/** Wall time of a run on a fresh store (ms), best of `runs`. */
-async function timeRun(
+/** Wall times of `runs` runs on fresh stores (ms), in order. */
+async function timeRuns(
   run: (store: string) => Promise<unknown>,
   runs: number,
-): Promise<number> {
-  let best = Infinity;
+): Promise<number[]> {
+  const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const store = await Deno.makeTempDir({ prefix: "ristretto_exec_bench_" });
     try {
       const start = performance.now();
       await run(store);
-      best = Math.min(best, performance.now() - start);
+      times.push(performance.now() - start);
     } finally {
       await Deno.remove(store, { recursive: true });
     }
   }
-  return best;
+  return times;
 }
+
+/** Wall time of a run on a fresh store (ms), best of `runs`. */
+async function timeRun(
+  run: (store: string) => Promise<unknown>,
+  runs: number,
+): Promise<number> {
+  return Math.min(...await timeRuns(run, runs));
+}
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
 
 /**
  * How many cores this process can get right now: a CPU-bound loop in one subprocess, then in
@@ -100,29 +118,42 @@ export async function benchExecutors(): Promise<object[]> {
     });
     // 72 items of 12 500 events: both workers stay busy to the end.
     const chunkSize = 12_500;
-    const run = (executor: () => Executor) => (store: string) =>
-      runAnalysis(loaded, { registry, executor: executor(), chunkSize, store });
+    // As `run` does: local-workers start their workers before planning.
+    const run = (make: () => Executor) => async (store: string) => {
+      const executor = make();
+      const stopIdle = startWorkersEarly(executor);
+      await runAnalysis(loaded, { registry, executor, chunkSize, store }).finally(stopIdle);
+    };
     const capacity = await parallelCapacity();
     const local = await timeRun(run(() => inProcessExecutor()), 1);
     // CPU per run, of this process (planning, merge) and of the workers.
-    const cpuOf = async (work: () => Promise<number>) => {
-      const before = cpuSeconds();
-      const ms = await work();
-      const after = cpuSeconds();
-      return {
-        ms,
-        parent: (after.self - before.self) / 2,
-        workers: (after.children - before.children) / 2,
-      };
-    };
-    const one = await cpuOf(() => timeRun(run(() => localWorkersExecutor({ workers: 1 })), 2));
-    const two = await cpuOf(() => timeRun(run(() => localWorkersExecutor({ workers: 2 })), 2));
+    // 1 and 2 workers alternately (the machine's load drifts), RUNS runs each: medians.
+    const RUNS = 5;
+    const cpu = { one: { parent: 0, workers: 0 }, two: { parent: 0, workers: 0 } };
+    const times = { one: [] as number[], two: [] as number[] };
+    for (let i = 0; i < RUNS; i++) {
+      for (const [key, workers] of [["one", 1], ["two", 2]] as const) {
+        const before = cpuSeconds();
+        times[key].push(
+          ...await timeRuns(run(() => localWorkersExecutor({ workers })), 1),
+        );
+        const after = cpuSeconds();
+        cpu[key].parent += (after.self - before.self) / RUNS;
+        cpu[key].workers += (after.children - before.children) / RUNS;
+      }
+    }
+    const one = { ms: median(times.one), ...cpu.one };
+    const two = { ms: median(times.two), ...cpu.two };
+    const pairwise = times.one.map((ms, i) => ms / times.two[i]).sort((a, b) => a - b);
     figures.push({
       case: "AGC-like ttbar (4 x 225k events, 72 items) on local-workers: 2 workers vs 1",
       localMs: round(local),
       oneWorkerMs: round(one.ms),
       twoWorkersMs: round(two.ms),
       speedup: round(one.ms / two.ms),
+      oneWorkerRunsMs: times.one.map((ms) => round(ms)),
+      twoWorkersRunsMs: times.two.map((ms) => round(ms)),
+      pairwiseSpeedupRange: [round(pairwise[0]), round(pairwise[pairwise.length - 1])],
       speedupVsInProcess: round(local / two.ms),
       cpuSecondsOneWorker: { parent: round(one.parent, 2), workers: round(one.workers, 2) },
       cpuSecondsTwoWorkers: { parent: round(two.parent, 2), workers: round(two.workers, 2) },

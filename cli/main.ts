@@ -17,6 +17,8 @@ import { workCommand } from "./commands/work.ts";
 import { plotCommand } from "./commands/plot.ts";
 import { statsCommands } from "./commands/fit.ts";
 import { datasetsCommand } from "./commands/datasets.ts";
+import { CommandExit, pluginsCommand } from "./commands/plugins.ts";
+import { newCommand } from "./commands/new_plugin.ts";
 
 /** Builds the whole command tree (exported so tests can run commands in-process). */
 export function buildProgram(): Command {
@@ -34,6 +36,8 @@ export function buildProgram(): Command {
   program.addCommand(plotCommand());
   statsCommands().forEach((command) => program.addCommand(command));
   program.addCommand(datasetsCommand());
+  program.addCommand(pluginsCommand());
+  program.addCommand(newCommand());
   // Subcommands added with addCommand do not inherit these settings: apply them everywhere.
   const configure = (command: Command) => {
     command.exitOverride().showHelpAfterError();
@@ -56,6 +60,7 @@ export async function main(args: string[]): Promise<number> {
         ? 0
         : 2;
     }
+    if (error instanceof CommandExit) return error.exitCode;
     if (error instanceof RistrettoError) {
       console.error(`error: ${error.message}`);
       return 2;

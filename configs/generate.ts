@@ -2,7 +2,9 @@
  * Generates the example dataset the default analysis runs on: toy NanoAOD Parquet files for
  * Drell-Yan, ttbar, W+jets and pseudo-data, a PocketCoffea-style built-dataset JSON
  * (`<out>/datasets.json`), and the matching golden JSON, brilcalc luminosity CSV and a
- * luminosity summary (`<out>/lumi/`) for the pseudo-data.
+ * luminosity summary (`<out>/lumi/`) for the pseudo-data, and toy correctionlib payloads
+ * (`<out>/corrections/`: pileup, muon scale factors, JES and JER, with the 2018 UL POG files'
+ * names and layout) with the parameter layers that point the CMS plugins at them.
  *
  *   deno run --allow-read --allow-write configs/generate.ts [--out DIR] [--scale X]
  *     [--files N] [--seed S] [--year YYYY] [--events sample=N,...]
@@ -26,9 +28,12 @@ import {
   toBrilcalcCsv,
   totalToyXsec,
   TOY_PROCESSES,
+  toyCorrectionPayloads,
+  toyPayloadBytes,
   type ToyProcess,
   writeSample,
 } from "@ristretto/cms";
+import { writeFileAtomic } from "@ristretto/core/store";
 
 /** Default events per simulated sample. */
 const DEFAULT_EVENTS: Record<Exclude<ToyProcess, "data">, number> = {
@@ -63,6 +68,11 @@ const USAGE = `Usage: deno task generate [options]
 export const EXAMPLE_DATA_DIR = fileURLToPath(new URL("../.cache/example-data", import.meta.url));
 /** The built-dataset JSON of the default example. */
 export const EXAMPLE_DATASETS = `${EXAMPLE_DATA_DIR}/datasets.json`;
+/**
+ * The parameter layer pointing correctionsDir at the toy payloads (absent from example data
+ * written before the payloads existed: such data must be generated again).
+ */
+export const EXAMPLE_CORRECTIONS_PARAMS = `${EXAMPLE_DATA_DIR}/params_payloads.yaml`;
 
 /** Options of {@link generateExampleData}. */
 export interface ExampleDataOptions {
@@ -125,7 +135,11 @@ async function main(): Promise<void> {
  * Writes the example's toy NanoAOD (Parquet), its built-dataset JSON, the pseudo-data's golden
  * JSON and brilcalc CSV, and `params.yaml` with the pseudo-data's luminosity (so MC normalised
  * by xsec * lumi / sum(genWeight) compares with the pseudo-data), and `params_lumimask.yaml` with
- * the certified luminosity and the golden JSON (`lumiMask`) for analyses that apply the mask.
+ * the certified luminosity and the golden JSON (`lumiMask`) for analyses that apply the mask,
+ * the toy correction payloads in `corrections/` with `params_payloads.yaml` (correctionsDir:
+ * always the toy payloads, as the default example uses) and `params_payloads_fallback.yaml`
+ * (correctionsFallbackDir: the toy payloads only where correctionsDir lacks a file, so the CMS
+ * payloads are used when present).
  */
 export async function generateExampleData(options: ExampleDataOptions = {}): Promise<void> {
   const out = resolve(options.out ?? EXAMPLE_DATA_DIR);
@@ -239,6 +253,30 @@ export async function generateExampleData(options: ExampleDataOptions = {}): Pro
     `# Written by configs/generate.ts: the pseudo-data's certified luminosity and golden JSON.\n` +
       `lumi:\n  picobarn:\n    "${year}": ${certified}\n` +
       `lumiMask:\n  "${year}": ${JSON.stringify(`${out}/lumi/golden_${year}.json`)}\n`,
+  );
+  // Toy correction payloads, and the layers that point the CMS plugins at them.
+  const corrections = `${out}/corrections`;
+  await Deno.mkdir(corrections, { recursive: true });
+  for (const payload of toyCorrectionPayloads(year)) {
+    await writeFileAtomic(`${corrections}/${payload.file}`, await toyPayloadBytes(payload));
+  }
+  await Deno.writeTextFile(
+    `${out}/params_payloads.yaml`,
+    `# Written by configs/generate.ts: the toy correction payloads (pileup, muon scale factors,
+` +
+      `# JES, JER) beside the toy data, in place of the CMS ones.
+` +
+      `correctionsDir: ${JSON.stringify(corrections)}
+`,
+  );
+  await Deno.writeTextFile(
+    `${out}/params_payloads_fallback.yaml`,
+    `# Written by configs/generate.ts: the toy correction payloads where correctionsDir (the CMS
+` +
+      `# payloads, see configs/params/defaults.yaml) has no such file.
+` +
+      `correctionsFallbackDir: ${JSON.stringify(corrections)}
+`,
   );
   // Written last: its presence means the example data is complete.
   await Deno.writeTextFile(`${out}/datasets.json`, JSON.stringify(built, null, 2) + "\n");

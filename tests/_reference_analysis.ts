@@ -1,9 +1,13 @@
 /**
  * The default example analysis (configs/example/analysis.yaml) written out by hand, event by
  * event, as a physicist would check it: plain loops over the rows of the generated Parquet
- * files, read with hyparquet directly. Nothing from core/ or plugins/ is used, so a bug in the
- * framework's expressions, collections, kinematics, histograms, merging or normalisation cannot
- * hide itself by also being in the reference.
+ * files, read with hyparquet directly. Nothing from core/ or plugins/ is used but the
+ * correctionlib evaluator, for the table lookups of the corrections (pileup weight, muon scale
+ * factor, jet resolution and its scale factor, JES uncertainty, and the hashprng random
+ * numbers of the JER smearing): the JER smearing, JES shifts, MET propagation, selection and
+ * fills are written out here, so a bug in the framework's calibrators, weights, expressions,
+ * collections, kinematics, histograms, merging or normalisation cannot hide itself by also
+ * being in the reference.
  *
  * Keep this in step with the example: the end-to-end test fails when the example fills a
  * histogram, category or variation this file does not know.
@@ -11,6 +15,11 @@
  */
 import { parquetReadObjects } from "hyparquet";
 import { compressors } from "hyparquet-compressors";
+import {
+  type Correction,
+  loadCorrectionSetSync,
+  parseCorrectionSet,
+} from "@ristretto/correctionlib";
 
 /** Binning of one histogram axis, as written in the config. */
 export interface ReferenceAxis {
@@ -62,13 +71,16 @@ type Category = (typeof CATEGORIES)[number];
 /** Weight variations of simulation, filled with the nominal jets. */
 export const WEIGHT_VARIATIONS = [
   "nominal",
-  "muonIdToyUp",
-  "muonIdToyDown",
-  "pileupToyUp",
-  "pileupToyDown",
+  "pileupUp",
+  "pileupDown",
+  "sf_mu_idUp",
+  "sf_mu_idDown",
 ] as const;
-/** Shape variations of simulation (jet energy scale), filled with the nominal weight. */
-export const SHAPE_VARIATIONS = ["JES_flatUp", "JES_flatDown"] as const;
+/**
+ * Shape variations of simulation (jet energy scale and resolution), filled with the nominal
+ * weight.
+ */
+export const SHAPE_VARIATIONS = ["JES_TotalUp", "JES_TotalDown", "JERUp", "JERDown"] as const;
 /** Every variation bin of a simulated histogram; data has only the nominal. */
 export const MC_VARIATIONS = [...WEIGHT_VARIATIONS, ...SHAPE_VARIATIONS] as const;
 
@@ -283,12 +295,22 @@ export interface ReferenceDataset {
   readonly histograms: Record<string, Record<string, Record<string, ReferenceBins>>>;
   /** xsec * lumi / sum(genWeight) for MC, 1 for data. */
   readonly scale: number;
+  /** Jets smeared by the JER scaling method (matched gen jet) and stochastically, all shapes. */
+  readonly jerMethods: { scaling: number; stochastic: number };
 }
 
 /** One Parquet row with the branches the example reads (NanoAOD names, flattened). */
 interface Row {
   genWeight?: number;
   Pileup_nTrueInt?: number;
+  run: number;
+  luminosityBlock: number;
+  event: bigint;
+  fixedGridRhoFastjetAll: number;
+  Jet_genJetIdx?: number[];
+  GenJet_pt?: number[];
+  GenJet_eta?: number[];
+  GenJet_phi?: number[];
   HLT_IsoMu24: boolean;
   HLT_Ele32_WPTight_Gsf: boolean;
   MET_pt: number;
@@ -308,7 +330,21 @@ interface Row {
   Jet_btagDeepFlavB: number[];
 }
 
+/** Simulation-only branches: the pileup weight's input and the JER smearing's gen jets. */
+const MC_BRANCHES = [
+  "genWeight",
+  "Pileup_nTrueInt",
+  "Jet_genJetIdx",
+  "GenJet_pt",
+  "GenJet_eta",
+  "GenJet_phi",
+];
+
 const BRANCHES = [
+  "run",
+  "luminosityBlock",
+  "event",
+  "fixedGridRhoFastjetAll",
   "HLT_IsoMu24",
   "HLT_Ele32_WPTight_Gsf",
   "MET_pt",
@@ -341,8 +377,8 @@ interface BuiltEntry {
 export interface ReferenceSettings {
   /** Integrated luminosity in pb^-1 the MC is normalised to. */
   readonly lumi: number;
-  /** Relative flat jet-energy-scale uncertainty (parameter jets.jesFlatUncertainty). */
-  readonly jesUncertainty: number;
+  /** The folder of the correction payloads the example reads (the generator's toy ones). */
+  readonly correctionsDir: string;
   /**
    * The trigger: "example" is the example's (SingleMuon: IsoMu24); "egamma-first" adds
    * EGamma: Ele32_WPTight_Gsf with priority [EGamma, SingleMuon], so simulation takes
@@ -372,14 +408,18 @@ async function referenceDataset(
 ): Promise<ReferenceDataset> {
   const isMC = entry.metadata.isMC === "True";
   const variations = isMC ? [...MC_VARIATIONS] : ["nominal"];
-  // Jet energy scale shifts are simulation-only systematics.
-  const shapes: Record<string, number> = isMC
+  // Jet energy scale and resolution shifts are simulation-only systematics: (JER systematic,
+  // JES direction) per shape.
+  const shapes: Record<string, { jer: "nom" | "up" | "down"; jes: number }> = isMC
     ? {
-      nominal: 1,
-      JES_flatUp: 1 + settings.jesUncertainty,
-      JES_flatDown: 1 - settings.jesUncertainty,
+      nominal: { jer: "nom", jes: 0 },
+      JES_TotalUp: { jer: "nom", jes: +1 },
+      JES_TotalDown: { jer: "nom", jes: -1 },
+      JERUp: { jer: "up", jes: 0 },
+      JERDown: { jer: "down", jes: 0 },
     }
-    : { nominal: 1 };
+    : { nominal: { jer: "nom", jes: 0 } };
+  const corrections = referenceCorrections(settings.correctionsDir);
   const histograms: ReferenceDataset["histograms"] = {};
   for (const [histogram, spec] of Object.entries(ALL_HISTOGRAMS)) {
     histograms[histogram] = {};
@@ -405,13 +445,14 @@ async function referenceDataset(
     for (const category of CATEGORIES) cutflow[shape][category] = step();
   }
   let negativeWeights = 0;
+  const jerMethods = { scaling: 0, stochastic: 0 };
 
   for (const file of entry.files) {
     const bytes = await Deno.readFile(file);
     const rows = await parquetReadObjects({
       file: bytes.buffer,
       compressors,
-      columns: isMC ? ["genWeight", "Pileup_nTrueInt", ...BRANCHES] : BRANCHES,
+      columns: isMC ? [...MC_BRANCHES, ...BRANCHES] : BRANCHES,
     }) as unknown as Row[];
     for (const row of rows) {
       // Data carries no genWeight branch: every event counts once and is never rescaled.
@@ -433,44 +474,43 @@ async function referenceDataset(
       if (!(muonsAbove20 >= 1) || !triggered) continue;
       for (const shape in shapes) add(cutflow[shape].skim, genWeight);
 
-      for (const [shape, factor] of Object.entries(shapes)) {
-        // The JES shift scales every jet; MET absorbs the change of the jets' transverse
-        // momentum. Shifted values are stored as float32, like the NanoAOD branches they replace.
-        const jetPt = factor === 1 ? row.Jet_pt : row.Jet_pt.map((pt) => Math.fround(pt * factor));
-        const jetMass = factor === 1
-          ? row.Jet_mass
-          : row.Jet_mass.map((m) => Math.fround(m * factor));
-        let met = row.MET_pt;
-        let metPhi = row.MET_phi;
-        if (factor !== 1) {
-          let metX = row.MET_pt * Math.cos(row.MET_phi);
-          let metY = row.MET_pt * Math.sin(row.MET_phi);
-          for (let j = 0; j < jetPt.length; j++) {
-            metX -= (jetPt[j] - row.Jet_pt[j]) * Math.cos(row.Jet_phi[j]);
-            metY -= (jetPt[j] - row.Jet_pt[j]) * Math.sin(row.Jet_phi[j]);
-          }
-          met = Math.fround(Math.sqrt(metX * metX + metY * metY));
-          metPhi = Math.fround(Math.atan2(metY, metX));
-        }
+      // Pileup weight of the event (simulation only): nominal, up, down.
+      const pileup = isMC
+        ? (["nominal", "up", "down"] as const).map((key) =>
+          corrections.pileup.evaluate(Number(row.Pileup_nTrueInt), key)
+        )
+        : [1, 1, 1];
+      for (const [shape, { jer, jes }] of Object.entries(shapes)) {
+        const calibrated = isMC
+          ? calibrateJets(row, corrections, { jer, jes, tally: jerMethods })
+          : { jetPt: row.Jet_pt, jetMass: row.Jet_mass, met: row.MET_pt, metPhi: row.MET_phi };
         // A shape variation fills its own bin with the nominal weight; the weight variations
-        // ride on the nominal shape.
-        // pileupToy: 1 + 0.002 (nTrueInt - 30), up 1 + 0.004 (nTrueInt - 30), down 1.
-        const trueInteractions = isMC ? Number(row.Pileup_nTrueInt) : 0;
-        const pileup = 1 + 0.002 * (trueInteractions - 30);
-        const pileupUp = 1 + 0.004 * (trueInteractions - 30);
-        const weights: Record<string, number> = !isMC ? { nominal: 1 } : shape === "nominal"
-          ? {
-            // genWeight x muonIdToy (0.98, up 1.00, down 0.96) x pileupToy; lumi and XS
-            // come at the end.
-            nominal: genWeight * 0.98 * pileup,
-            muonIdToyUp: genWeight * 1.0 * pileup,
-            muonIdToyDown: genWeight * 0.96 * pileup,
-            pileupToyUp: genWeight * 0.98 * pileupUp,
-            pileupToyDown: genWeight * 0.98 * 1,
-          }
-          : { [shape]: genWeight * 0.98 * pileup };
-        const calibrated = { jetPt, jetMass, met, metPhi };
-        selectAndFill(row, calibrated, genWeight, weights, cutflow[shape], histograms);
+        // ride on the nominal shape. The muon ID scale factor is the product over the good
+        // muons (sf, systup, systdown); lumi and XS come at the end.
+        const weightsOf = (goodMuons: readonly number[]): Record<string, number> => {
+          if (!isMC) return { nominal: 1 };
+          const muonSf = (["sf", "systup", "systdown"] as const).map((key) => {
+            let product = 1;
+            for (const m of goodMuons) {
+              product *= corrections.muonId.evaluate(
+                "2018_UL",
+                Math.abs(row.Muon_eta[m]),
+                row.Muon_pt[m],
+                key,
+              );
+            }
+            return product;
+          });
+          const nominal = genWeight * pileup[0] * muonSf[0];
+          return shape !== "nominal" ? { [shape]: nominal } : {
+            nominal,
+            pileupUp: genWeight * pileup[1] * muonSf[0],
+            pileupDown: genWeight * pileup[2] * muonSf[0],
+            sf_mu_idUp: genWeight * pileup[0] * muonSf[1],
+            sf_mu_idDown: genWeight * pileup[0] * muonSf[2],
+          };
+        };
+        selectAndFill(row, calibrated, genWeight, weightsOf, cutflow[shape], histograms);
       }
     }
   }
@@ -489,12 +529,13 @@ async function referenceDataset(
     cutflow,
     histograms,
     scale: isMC ? (xsec * settings.lumi) / initial.sumw : 1,
+    jerMethods,
   };
 }
 
 /**
  * Objects, preselection, categories and histograms of one event for one jet calibration;
- * `weights` maps each variation bin to fill to the event's weight there.
+ * `weightsOf(goodMuons)` maps each variation bin to fill to the event's weight there.
  */
 function selectAndFill(
   row: Row,
@@ -505,7 +546,7 @@ function selectAndFill(
     metPhi: number;
   },
   genWeight: number,
-  weights: Record<string, number>,
+  weightsOf: (goodMuons: readonly number[]) => Record<string, number>,
   cutflow: Record<string, ReferenceStep>,
   histograms: ReferenceDataset["histograms"],
 ): void {
@@ -560,7 +601,8 @@ function selectAndFill(
     ttbar_1b: goodMuons.length === 1 && goodJets.length >= 4 && bJets.length === 1,
     ttbar_2b: goodMuons.length === 1 && goodJets.length >= 4 && bJets.length >= 2,
   };
-  // The cutflow counts the nominal weight of this calibration (genWeight x muonIdToy x pileupToy).
+  // The cutflow counts the nominal weight of this calibration (genWeight x pileup x sf_mu_id).
+  const weights = weightsOf(goodMuons);
   const nominalWeight = Object.values(weights)[0];
   for (const category of CATEGORIES) {
     if (!passes[category]) continue;
@@ -574,6 +616,142 @@ function selectAndFill(
       }
     }
   }
+}
+
+/** The corrections the example reads (configs/params/defaults.yaml, corrections.2018). */
+interface ReferenceCorrections {
+  readonly pileup: Correction;
+  readonly muonId: Correction;
+  readonly resolution: Correction;
+  readonly resolutionScaleFactor: Correction;
+  readonly jesTotal: Correction;
+  /** A standard normal number per (run, luminosityBlock, event, jet index). */
+  readonly random: Correction;
+}
+
+const loadedCorrections = new Map<string, ReferenceCorrections>();
+
+/** The example's payloads, by the file and correction names of the 2018 UL settings. */
+function referenceCorrections(folder: string): ReferenceCorrections {
+  let found = loadedCorrections.get(folder);
+  if (found) return found;
+  const jme = loadCorrectionSetSync(`${folder}/JME_2018_UL_jet_jerc.json.gz`);
+  const get = (set: ReturnType<typeof loadCorrectionSetSync>, name: string) =>
+    set.get(name) as Correction;
+  // The JER random numbers: a hashprng node over the four integers, as the smearing in
+  // correctionlib's JERSmear draws its Gaussian (here with the inputs the plugin documents).
+  const random = parseCorrectionSet(JSON.stringify({
+    schema_version: 2,
+    corrections: [{
+      name: "z",
+      version: 1,
+      inputs: ["run", "luminosityBlock", "event", "jetIndex"].map((input) => ({
+        name: input,
+        type: "int",
+      })),
+      output: { name: "z", type: "real" },
+      data: {
+        nodetype: "hashprng",
+        inputs: ["run", "luminosityBlock", "event", "jetIndex"],
+        distribution: "stdnormal",
+      },
+    }],
+  }));
+  found = {
+    pileup: get(
+      loadCorrectionSetSync(`${folder}/LUM_2018_UL_puWeights.json.gz`),
+      "Collisions18_UltraLegacy_goldenJSON",
+    ),
+    muonId: get(
+      loadCorrectionSetSync(`${folder}/MUO_2018_UL_muon_Z.json.gz`),
+      "NUM_TightID_DEN_TrackerMuons",
+    ),
+    resolution: get(jme, "Summer19UL18_JRV2_MC_PtResolution_AK4PFchs"),
+    resolutionScaleFactor: get(jme, "Summer19UL18_JRV2_MC_ScaleFactor_AK4PFchs"),
+    jesTotal: get(jme, "Summer19UL18_V5_MC_Total_AK4PFchs"),
+    random: get(random, "z"),
+  };
+  loadedCorrections.set(folder, found);
+  return found;
+}
+
+/** Jets entering the MET propagation are above this pt before each change (GeV). */
+const MET_JET_MIN_PT = 15;
+
+/**
+ * The jets and MET of one simulated event after the JER smearing (systematic `jer`), then,
+ * when `jes` is +-1, the JES Total shift. Each step stores pt, mass and MET as float32, like
+ * the NanoAOD branches they replace, and moves MET by minus the change of the jets' pt.
+ */
+function calibrateJets(
+  row: Row,
+  corrections: ReferenceCorrections,
+  options: {
+    jer: "nom" | "up" | "down";
+    jes: number;
+    tally: { scaling: number; stochastic: number };
+  },
+): { jetPt: number[]; jetMass: number[]; met: number; metPhi: number } {
+  const { jer, jes, tally } = options;
+  const genIndex = row.Jet_genJetIdx!;
+  const genPt = row.GenJet_pt!;
+  const genEta = row.GenJet_eta!;
+  const genPhi = row.GenJet_phi!;
+  // Hybrid smearing: scale the jet's distance to its gen jet when they match (deltaR < R/2
+  // = 0.2 and |pt - pt_gen| < 3 sigma pt), else smear by a Gaussian of width
+  // sigma sqrt(s^2 - 1); a negative factor means no jet energy left.
+  const factors = row.Jet_pt.map((pt, j) => {
+    const sigma = corrections.resolution.evaluate(
+      row.Jet_eta[j],
+      pt,
+      row.fixedGridRhoFastjetAll,
+    );
+    const s = corrections.resolutionScaleFactor.evaluate(row.Jet_eta[j], jer);
+    const g = genIndex[j];
+    if (g >= 0 && g < genPt.length) {
+      const dEta = row.Jet_eta[j] - genEta[g];
+      const dPhi = wrapPhi(row.Jet_phi[j] - genPhi[g]);
+      if (Math.sqrt(dEta * dEta + dPhi * dPhi) < 0.2 && Math.abs(pt - genPt[g]) < 3 * sigma * pt) {
+        tally.scaling++;
+        return Math.max(1 + (s - 1) * (pt - genPt[g]) / pt, 0);
+      }
+    }
+    tally.stochastic++;
+    const z = corrections.random.evaluate(row.run, row.luminosityBlock, row.event, j);
+    return Math.max(1 + z * sigma * Math.sqrt(Math.max(s * s - 1, 0)), 0);
+  });
+  let step = scaleJets(row.Jet_pt, row.Jet_mass, row.Jet_phi, row.MET_pt, row.MET_phi, factors);
+  if (jes !== 0) {
+    const shifts = step.jetPt.map((pt, j) =>
+      1 + jes * corrections.jesTotal.evaluate(row.Jet_eta[j], pt)
+    );
+    step = scaleJets(step.jetPt, step.jetMass, row.Jet_phi, step.met, step.metPhi, shifts);
+  }
+  return step;
+}
+
+/** Jets' pt and mass times `factors`; MET minus the change of the jets above 15 GeV. */
+function scaleJets(
+  pt: readonly number[],
+  mass: readonly number[],
+  phi: readonly number[],
+  met: number,
+  metPhi: number,
+  factors: readonly number[],
+): { jetPt: number[]; jetMass: number[]; met: number; metPhi: number } {
+  let metX = met * Math.cos(metPhi);
+  let metY = met * Math.sin(metPhi);
+  for (let j = 0; j < pt.length; j++) {
+    if (!(pt[j] > MET_JET_MIN_PT)) continue;
+    metX -= pt[j] * (factors[j] - 1) * Math.cos(phi[j]);
+    metY -= pt[j] * (factors[j] - 1) * Math.sin(phi[j]);
+  }
+  return {
+    jetPt: pt.map((value, j) => Math.fround(value * factors[j])),
+    jetMass: mass.map((value, j) => Math.fround(value * factors[j])),
+    met: Math.fround(Math.sqrt(metX * metX + metY * metY)),
+    metPhi: Math.fround(Math.atan2(metY, metX)),
+  };
 }
 
 function add(step: ReferenceStep, weight: number): void {

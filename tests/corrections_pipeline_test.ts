@@ -2,16 +2,21 @@
  * The CMS corrections through the whole pipeline: pileup and muon scale factors as weights with
  * their variations, JES sources as shape variations, on generated NanoAOD written as Parquet,
  * checked bin by bin against plain loops over the same events with the correctionlib evaluator;
- * and the shipped configs/example_corrections config on generated example data.
+ * the shipped configs/example_corrections config on generated example data (the CMS payloads
+ * when present, else the generator's toy ones); and the payloads' bytes in the work-item hashes.
+ * @module
  */
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Column, Jagged } from "@ristretto/core/columns";
 import { configFromText, loadAnalysisConfig } from "@ristretto/core/config";
-import { runAnalysis } from "@ristretto/core/processor";
+import { planRun, pluginFingerprint, runAnalysis } from "@ristretto/core/processor";
+import { ResultStore } from "@ristretto/core/store";
 import type { Hist } from "@ristretto/core/hist";
 import { hasSharedData, sharedDataPath } from "@ristretto/core/testing";
-import { generateEvents } from "@ristretto/cms";
+import { correctionsDir, generateEvents } from "@ristretto/cms";
 import { writeParquet } from "@ristretto/parquet";
 import { loadCorrectionSetSync } from "@ristretto/correctionlib";
 import { inProcessExecutor } from "@ristretto/executor-local";
@@ -28,6 +33,9 @@ const ignore = !PAYLOADS.every((file) => hasSharedData(file));
 const DEFAULTS = fileURLToPath(new URL("../configs/params/defaults.yaml", import.meta.url));
 const EXAMPLE = fileURLToPath(
   new URL("../configs/example_corrections/analysis.yaml", import.meta.url),
+);
+const DEFAULT_EXAMPLE = fileURLToPath(
+  new URL("../configs/example/analysis.yaml", import.meta.url),
 );
 
 const BINS = { muon: { n: 20, low: 0, high: 200 }, ht: { n: 30, low: 0, high: 600 } };
@@ -135,6 +143,11 @@ function closeBins(got: Float64Array, expected: number[], what: string): void {
   }
 }
 
+/** The values of one category and variation of a histogram. */
+function categoryBins(hist: Hist, category: string, variation: string): Float64Array {
+  return hist.select({ cat: category, variation }).values();
+}
+
 function variationNames(hist: Hist): string[] {
   const axis = hist.axis("variation") as unknown as { categories: readonly string[] };
   return [...axis.categories];
@@ -233,43 +246,53 @@ Deno.test({
   },
 });
 
-Deno.test({
-  name: "e2e corrections: the shipped configs/example_corrections runs on generated data",
-  ignore,
-  async fn() {
+/** The example data, small, in `dir/data`: toy NanoAOD, toy payloads and parameter layers. */
+async function smallExampleData(dir: string): Promise<string> {
+  const dataDir = `${dir}/data`;
+  await generateExampleData({
+    out: dataDir,
+    events: { dy_mumu: 2000, dy_ee: 0, ttbar_semilep: 1000, ttbar_dilep: 0, wjets: 0, data: 3000 },
+    files: 1,
+    verbose: false,
+  });
+  return dataDir;
+}
+
+/** A shipped config rewritten to read the example data in `dataDir`. */
+async function shippedConfig(config: string, dataDir: string, dir: string) {
+  const text = (await Deno.readTextFile(config)).replaceAll(
+    "../../.cache/example-data/",
+    `${dataDir}/`,
+  );
+  ok(text.includes(dataDir), "the config reads the generated data");
+  await Deno.writeTextFile(`${dir}/analysis.yaml`, text);
+  return await loadAnalysisConfig(`${dir}/analysis.yaml`, { defaultParameterFiles: [DEFAULTS] });
+}
+
+function sha256(path: string): string {
+  return createHash("sha256").update(Deno.readFileSync(path)).digest("hex");
+}
+
+Deno.test(
+  "e2e corrections: configs/example_corrections runs on the CMS payloads, else the toy ones",
+  async () => {
     const dir = await Deno.makeTempDir({ prefix: "ristretto_corrections_example_" });
     try {
-      const dataDir = `${dir}/data`;
-      await generateExampleData({
-        out: dataDir,
-        events: {
-          dy_mumu: 2000,
-          dy_ee: 0,
-          ttbar_semilep: 1000,
-          ttbar_dilep: 0,
-          wjets: 0,
-          data: 3000,
-        },
-        files: 1,
-        verbose: false,
-      });
-      const text = (await Deno.readTextFile(EXAMPLE)).replaceAll(
-        "../../.cache/example-data/",
-        `${dataDir}/`,
-      );
-      ok(text.includes(dataDir), "the example reads the generated data");
-      await Deno.writeTextFile(`${dir}/analysis.yaml`, text);
-      const loaded = await loadAnalysisConfig(`${dir}/analysis.yaml`, {
-        defaultParameterFiles: [DEFAULTS],
-      });
-      const withPayloads = {
-        ...loaded,
-        parameters: { ...loaded.parameters, correctionsDir: sharedDataPath("corrections") },
-      };
+      const dataDir = await smallExampleData(dir);
+      const loaded = await shippedConfig(EXAMPLE, dataDir, dir);
+      // Which payloads: the CMS ones where correctionsDir holds them, the toy ones otherwise.
+      const cmsDir = correctionsDir(loaded.parameters);
       const registry = builtinRegistry();
+      const fingerprint = pluginFingerprint(registry, loaded.parameters).join("\n");
+      for (const file of PAYLOADS.map((path) => path.slice("corrections/".length))) {
+        const used = existsSync(`${cmsDir}/${file}`)
+          ? `${cmsDir}/${file}`
+          : `${dataDir}/corrections/${file}`;
+        ok(fingerprint.includes(`${file}:${sha256(used)}`), `${used} is the one used`);
+      }
       const executor = inProcessExecutor();
       registry.add(executor);
-      const result = await runAnalysis(withPayloads, { registry, executor });
+      const result = await runAnalysis(loaded, { registry, executor });
       deepStrictEqual(result.failed, []);
       // The golden JSON removes part of the pseudo-data in the skim.
       const data = result.outputs.get("DATA_SingleMuon_2018_EraA")!;
@@ -279,13 +302,73 @@ Deno.test({
         .muon_pt;
       const names = variationNames(hist);
       for (
-        const name of ["pileupUp", "sf_mu_idDown", "sf_mu_isoUp", "sf_mu_triggerUp", "JES_TotalUp"]
+        const name of [
+          "pileupUp",
+          "sf_mu_idDown",
+          "sf_mu_isoUp",
+          "sf_mu_triggerUp",
+          "JES_TotalUp",
+          "JERDown",
+        ]
       ) ok(names.includes(name), name);
       const total = (variation: string) =>
         hist.project("variation").select({ variation }).values()[0];
       ok(total("sf_mu_idUp") > total("nominal") && total("sf_mu_idDown") < total("nominal"));
+      const ht = result.outputs.get("TTToSemiLeptonic_2018")!.samples.TTToSemiLeptonic
+        .histograms.ht;
+      ok(
+        categoryBins(ht, "ttbar_1b", "JERUp").some((value, i) =>
+          value !== categoryBins(ht, "ttbar_1b", "JERDown")[i]
+        ),
+        "JER up and down differ",
+      );
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
   },
+);
+
+Deno.test("a correction payload's bytes enter the work-item hashes", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ristretto_payload_hash_" });
+  try {
+    const dataDir = await smallExampleData(dir);
+    const loaded = await shippedConfig(DEFAULT_EXAMPLE, dataDir, dir);
+    const hashes = async () =>
+      (await planRun(loaded, {
+        registry: builtinRegistry(),
+        store: new ResultStore(`${dir}/store`),
+        chunkSize: 1000,
+      })).items.map((item) => item.hash);
+    const base = await hashes();
+    ok(base.length >= 3, "several work items");
+
+    // The toy muon ID scale factor 1% higher: same file name, same parameters, new bytes.
+    const file = `${dataDir}/corrections/MUO_2018_UL_muon_Z.json.gz`;
+    const original = await Deno.readFile(file);
+    const text = new TextDecoder().decode(
+      await new Response(new Blob([original]).stream().pipeThrough(new DecompressionStream("gzip")))
+        .arrayBuffer(),
+    );
+    const changed = text.replaceAll('"key":"sf","value":0.99}', '"key":"sf","value":0.9999}');
+    ok(changed !== text, "the payload changed");
+    await Deno.writeFile(
+      file,
+      new Uint8Array(
+        await new Response(
+          new Blob([new TextEncoder().encode(changed)]).stream().pipeThrough(
+            new CompressionStream("gzip"),
+          ),
+        ).arrayBuffer(),
+      ),
+    );
+    const after = await hashes();
+    strictEqual(after.length, base.length);
+    ok(after.every((hash) => !base.includes(hash)), "every item is recomputed");
+
+    // The same bytes again (a new mtime): the results are found again.
+    await Deno.writeFile(file, original);
+    deepStrictEqual(await hashes(), base, "the hashes follow the content, not the file's mtime");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

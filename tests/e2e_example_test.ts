@@ -1,11 +1,13 @@
 /**
  * End to end: the default example on freshly generated toy NanoAOD, through the processor and
  * through the CLI, against the same analysis written out by hand (tests/_reference_analysis.ts:
- * plain per-event loops over the Parquet rows, read with hyparquet). Every histogram, category,
- * variation (muonIdToy weights and the JES_flat shape) and dataset is compared bin by bin, flow
- * bins included, values and variances, after normalisation by xsec * lumi / sum(genWeight)
- * with negative genWeights present; the cutflows, sums of genWeight, scales and the written
- * files too. Two variants of the example reach what it alone does not: histograms of missing
+ * plain per-event loops over the Parquet rows, read with hyparquet; the correction tables
+ * looked up with the correctionlib evaluator). Every histogram, category, variation (the pileup
+ * and muon ID scale factor weights, the JES Total and JER shapes: hybrid smearing against the
+ * generator-level jets, MET following the jets) and dataset is compared bin by bin, flow bins
+ * included, values and variances, after normalisation by xsec * lumi / sum(genWeight) with
+ * negative genWeights present; the cutflows, sums of genWeight, scales and the written files
+ * too. Two variants of the example reach what it alone does not: histograms of missing
  * objects, flow-less and variable axes, NaN comparisons; and a second primary dataset with a
  * trigger priority. Last, broken configs through the CLI: exit 2, one file:line:column line.
  * @module
@@ -214,10 +216,22 @@ function checkReferenceCoverage(reference: Map<string, ReferenceDataset>): void 
   for (const histogram of Object.keys(HISTOGRAMS)) {
     ok(count(histogram, "dropped") === 0, `${histogram}: flow bins kept`);
   }
-  // The JES shifts move jets across the thresholds and HT: the shape bins are not copies.
+  // The JES and JER shifts move jets across the thresholds and HT: the shape bins are not
+  // copies; the weight variations change the weights.
   const ttbar = mc.find((dataset) => dataset.name.startsWith("TTToSemiLeptonic"))!;
   const nominalHt = ttbar.histograms.ht.ttbar_1b.nominal.values;
-  for (const shift of ["JES_flatUp", "JES_flatDown"]) {
+  for (const weight of ["pileupUp", "pileupDown", "sf_mu_idUp", "sf_mu_idDown"]) {
+    const shifted = ttbar.histograms.ht.ttbar_1b[weight].values;
+    ok(shifted.some((value, b) => value !== nominalHt[b]), `${weight} changes ttbar_1b HT`);
+  }
+  // Both JER methods are exercised: jets with a matching gen jet, and without (pileup jets;
+  // in Z -> ee, the electrons that NanoAOD also clusters as jets).
+  for (const dataset of mc) {
+    const { scaling, stochastic } = dataset.jerMethods;
+    ok(scaling > 0 && stochastic > 0, `${dataset.name}: JER scaling and stochastic smearing`);
+  }
+  ok(ttbar.jerMethods.scaling > 3 * ttbar.jerMethods.stochastic, "most ttbar jets are matched");
+  for (const shift of ["JES_TotalUp", "JES_TotalDown", "JERUp", "JERDown"]) {
     const shifted = ttbar.histograms.ht.ttbar_1b[shift].values;
     ok(shifted.some((value, b) => value !== nominalHt[b]), `${shift} changes ttbar_1b HT`);
     ok(
@@ -300,7 +314,9 @@ async function checkInProcess(
 Deno.test("e2e: the default example matches a hand-written event loop, bin by bin", async (t) => {
   const setup = await setUpExample({ scale: SCALE });
   try {
-    const reference = await referenceAnalysis(setup.datasetsJson, setup);
+    // The example reads the generator's toy payloads (params_payloads.yaml).
+    const correctionsDir = `${setup.dataDir}/corrections`;
+    const reference = await referenceAnalysis(setup.datasetsJson, { ...setup, correctionsDir });
     checkReferenceCoverage(reference);
     const lumiFromDefaults = 59830; // configs/params/defaults.yaml: the example must override it
     ok(Math.abs(setup.lumi - lumiFromDefaults) > 1, "the generated luminosity is the example's");
@@ -337,6 +353,7 @@ Deno.test("e2e: the default example matches a hand-written event loop, bin by bi
       await Deno.writeTextFile(path, text);
       const twoStreams = await referenceAnalysis(setup.datasetsJson, {
         ...setup,
+        correctionsDir,
         trigger: "egamma-first",
       });
       // The change must matter: more simulated events pass (OR), fewer data events (veto).
@@ -461,6 +478,18 @@ Deno.test("e2e: the default example matches a hand-written event loop, bin by bi
       }
       mismatches.check();
       equal(metadata.config, "zmumu_ttbar_example");
+      // The pileup weight's fingerprint carries the SHA-256 of the payload it read.
+      const payload = await Deno.readFile(
+        `${setup.dataDir}/corrections/LUM_2018_UL_puWeights.json.gz`,
+      );
+      const payloadSha256 = Array.from(
+        new Uint8Array(await crypto.subtle.digest("SHA-256", payload)),
+        (byte) => byte.toString(16).padStart(2, "0"),
+      ).join("");
+      const pileupEntry = (metadata.plugins as string[]).find((p) =>
+        p.startsWith("weight:pileup-weight@")
+      );
+      ok(pileupEntry?.includes(payloadSha256), `metadata.json plugins: ${pileupEntry}`);
       equal(metadata.events, total, "metadata.json events");
       equal(metadata.partial, false);
       deepEqual(metadata.failed, []);

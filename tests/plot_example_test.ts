@@ -58,12 +58,12 @@ Deno.test({
       deepEqual([...kinds].sort(), ["cutflow", "shape", "stack", "systematic"]);
       // 8 histograms; dimuon_mass only in Zmumu: 22 (histogram, category) pairs, one year.
       equal(figures.filter((f) => f.kind === "stack").length, 22);
-      // one systematic-shift figure per (histogram, category) for each of JES_flat, muonIdToy
-      // and pileupToy: 22 x 3
+      // one systematic-shift figure per (histogram, category) for each of pileup, sf_mu_id,
+      // JES_Total and JER: 22 x 4
       equal(
         figures.filter((f) => f.kind === "systematic").length,
-        66,
-        "JES_flat, muonIdToy and pileupToy",
+        88,
+        "pileup, sf_mu_id, JES_Total and JER",
       );
       for (const figure of figures) {
         for (const format of ["png", "pdf", "svg"]) {

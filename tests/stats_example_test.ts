@@ -113,7 +113,7 @@ Deno.test("stats: the example model fits pseudo-data at mu = 1; fit/datacards/wo
     ok(report.expected.z > 0);
     const table = formatFitReport(report);
     ok(table.startsWith("mu = "), table);
-    for (const name of ["lumi", "xsec_dy", "JES_flat", "staterror_ttbar_1b[0]"]) {
+    for (const name of ["lumi", "xsec_dy", "JES_Total", "JER", "staterror_ttbar_1b[0]"]) {
       ok(table.includes(`\n${name} `), `table lists ${name}`);
     }
 
@@ -146,9 +146,9 @@ Deno.test("stats: the example model fits pseudo-data at mu = 1; fit/datacards/wo
       const card = parseDatacard(await Deno.readTextFile(`${stats}/datacards/${channel.name}.txt`));
       equal(card.jmax, 2);
       deepEqual(card.processes, ["ttbar", "dy", "wjets"]);
-      // lumi, xsec_dy, xsec_wjets, muonIdToy, JES_flat
-      equal(card.kmax, 5);
-      equal(card.systematics.length, 5);
+      // lumi, xsec_dy, xsec_wjets, sf_mu_id, pileup, JES_Total, JER
+      equal(card.kmax, 7);
+      equal(card.systematics.length, 7);
       card.rates.forEach((rate, i) => {
         const integral = channel.processes[i].nominal.reduce((a, b) => a + b, 0);
         ok(Math.abs(rate - integral) <= 1e-10 * Math.max(1, integral), `${rate} vs ${integral}`);

@@ -9,11 +9,26 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, Option } from "commander";
 import { loadAnalysisConfig } from "@ristretto/core/config";
+import { RistrettoError } from "@ristretto/core/errors";
 import { cutflowTable, runAnalysis, writeOutputs } from "@ristretto/core/processor";
-import type { Executor } from "@ristretto/core/plugin";
-import { inProcessExecutor, localWorkersExecutor } from "@ristretto/executor-local";
+import { type Executor, permissionErrorFrom } from "@ristretto/core/plugin";
+import {
+  defaultWorkCommand,
+  inProcessExecutor,
+  localWorkersExecutor,
+  startWorkersEarly,
+} from "@ristretto/executor-local";
 import { daskExecutor, htcondorExecutor, slurmExecutor } from "@ristretto/executor-batch";
-import { builtinRegistry } from "../builtins.ts";
+import { registryFor } from "../builtins.ts";
+import {
+  exitWithParent,
+  isSandboxed,
+  runPermissions,
+  runSandboxed,
+  sandboxPermissions,
+  throwOnDenial,
+  wantsSandbox,
+} from "./_sandbox.ts";
 import { progressBar } from "../progress.ts";
 import { plotAfterRun } from "./plot.ts";
 
@@ -45,6 +60,10 @@ export interface RunFlags {
   walltime?: number;
   maxJobs?: number;
   itemsPerJob?: number;
+  /** Batch executors: events per job at most (items grouped by their events). */
+  eventsPerJob?: number;
+  /** htcondor: no shared filesystem, jobs get a staged bundle by file transfer. */
+  fileTransfer?: boolean;
   setup?: string;
   /** Dask scheduler address (default: the project's dask service, else DASK_SCHEDULER_ADDRESS). */
   daskScheduler?: string;
@@ -59,6 +78,10 @@ export interface RunFlags {
   quiet?: boolean;
   /** False with --no-plot: no figures and no report at the end. */
   plot?: boolean;
+  /** With --unsandboxed: processing keeps this process's permissions (see README "Permissions"). */
+  unsandboxed?: boolean;
+  /** Not a flag: the command workers and batch jobs start `work` with (a sandboxed run's). */
+  workCommand?: readonly string[];
 }
 
 /** The executor a `--executor` name stands for. */
@@ -72,17 +95,19 @@ export function executorFor(
     walltimeSeconds: flags.walltime,
     maxJobs: flags.maxJobs,
     itemsPerJob: flags.itemsPerJob,
+    eventsPerJob: flags.eventsPerJob,
     setup: flags.setup,
+    command: flags.workCommand,
   };
   switch (name) {
     case "local":
       return inProcessExecutor();
     case "local-workers":
-      return localWorkersExecutor({ workers: flags.workers });
+      return localWorkersExecutor({ workers: flags.workers, command: flags.workCommand });
     case "slurm":
       return slurmExecutor(batch);
     case "htcondor":
-      return htcondorExecutor(batch);
+      return htcondorExecutor({ ...batch, fileTransfer: flags.fileTransfer });
     case "dask":
       return daskExecutor({ ...batch, scheduler: flags.daskScheduler });
     default:
@@ -99,11 +124,19 @@ export async function runCommandAction(flags: RunFlags): Promise<string> {
     defaultParameterFiles: [DEFAULT_PARAMETERS],
   });
   const output = resolve(flags.output ?? `out/${loaded.config.name}`);
-  const registry = builtinRegistry();
-  const executor = executorFor(flags.executor, flags);
+  const registry = await registryFor(loaded);
+  // The sandboxed run hands its permissions on to the workers and batch jobs it starts.
+  const sandboxed = sandboxPermissions();
+  const workCommand = flags.workCommand ??
+    (sandboxed ? defaultWorkCommand({ permissions: sandboxed }) : undefined);
+  const executor = executorFor(flags.executor, { ...flags, workCommand });
   registry.add(executor);
+  // local-workers: the workers load while the run plans.
+  const stopIdleWorkers = startWorkersEarly(executor);
   const store = resolve(flags.store ?? join(output, ".store"));
   const progress = flags.quiet ? undefined : progressBar("processing");
+  // Ctrl-C stops the workers / cancels the jobs; what is stored is kept for the rerun.
+  const interrupt = interruptOnSigint();
   const result = await runAnalysis(loaded, {
     registry,
     executor,
@@ -113,11 +146,17 @@ export async function runCommandAction(flags: RunFlags): Promise<string> {
     filterSamples: flags.filterSamples,
     filterYears: flags.filterYears,
     store,
+    output,
     retries: flags.retries,
     skipBadFiles: flags.skipBadFiles,
     onProgress: progress?.update,
-  });
+    signal: interrupt.signal,
+  }).finally(async () => {
+    interrupt.dispose();
+    await stopIdleWorkers();
+  }).catch((error) => interrupt.exitIfInterrupted(error, progress !== undefined));
   progress?.finish();
+  throwOnDenial(result.failed);
   const previous = await readFile(join(output, "metadata.json"), "utf8")
     .then((text) => JSON.parse(text) as { stages?: { postprocess?: string } })
     .catch(() => undefined);
@@ -154,14 +193,63 @@ export async function runCommandAction(flags: RunFlags): Promise<string> {
     console.log(
       upToDate ? `\nOutputs in ${output} are up to date` : `\nOutputs written to ${output}`,
     );
+    if (result.skimDatasets) console.log(`Skimmed datasets: ${result.skimDatasets}`);
   }
   return output;
 }
 
+/**
+ * Loads the config, derives the permissions its processing needs and runs `run` again with only
+ * those (README "Permissions"); returns the child's exit code.
+ */
+async function runInSandbox(flags: RunFlags): Promise<number> {
+  const configPath = resolve(flags.config);
+  // Generating the example writes outside the output: done here, before the sandbox.
+  if (configPath === DEFAULT_CONFIG) await ensureExampleData(flags.quiet);
+  const loaded = await loadAnalysisConfig(configPath, {
+    defaultParameterFiles: [DEFAULT_PARAMETERS],
+  });
+  const output = resolve(flags.output ?? `out/${loaded.config.name}`);
+  const store = resolve(flags.store ?? join(output, ".store"));
+  return await runSandboxed(Deno.args, await runPermissions(loaded, { ...flags, output, store }));
+}
+
+/**
+ * An abort signal raised by SIGINT (Ctrl-C) while the items run. A second Ctrl-C exits at once;
+ * `exitIfInterrupted` ends the process with 130 and one line when the run was interrupted.
+ */
+function interruptOnSigint(): {
+  signal: AbortSignal;
+  exitIfInterrupted(error: unknown, afterProgressBar: boolean): never;
+  dispose(): void;
+} {
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) Deno.exit(130);
+    controller.abort(new RistrettoError("RUN_INTERRUPTED", "interrupted"));
+  };
+  Deno.addSignalListener("SIGINT", onSigint);
+  return {
+    signal: controller.signal,
+    exitIfInterrupted(error, afterProgressBar) {
+      if (!controller.signal.aborted) throw error;
+      console.error(
+        `${afterProgressBar ? "\n" : ""}ristretto run: interrupted; workers and jobs stopped, ` +
+          "nothing written - rerun the same command to resume from the stored results",
+      );
+      Deno.exit(130);
+    },
+    dispose: () => Deno.removeSignalListener("SIGINT", onSigint),
+  };
+}
+
 /** Writes the default example's generated data when it is missing. */
 async function ensureExampleData(quiet = false): Promise<void> {
-  const { EXAMPLE_DATASETS, generateExampleData } = await import("../../configs/generate.ts");
-  if (existsSync(EXAMPLE_DATASETS)) return;
+  const { EXAMPLE_CORRECTIONS_PARAMS, EXAMPLE_DATASETS, generateExampleData } = await import(
+    "../../configs/generate.ts"
+  );
+  // Data generated before the toy payloads existed lacks them (and the gen jets): regenerate.
+  if (existsSync(EXAMPLE_DATASETS) && existsSync(EXAMPLE_CORRECTIONS_PARAMS)) return;
   if (!quiet) console.log("Generating the example's toy NanoAOD (first run only)...");
   await generateExampleData({});
 }
@@ -226,7 +314,17 @@ export function runCommand(): Command {
       "batch executors: work items per job (default: items / max-jobs)",
       integer("items-per-job"),
     )
+    .option(
+      "--events-per-job <n>",
+      "batch executors: events per job at most, items grouped by their events",
+      integer("events-per-job"),
+    )
     .option("--setup <line>", "batch executors: shell line run before `work` in each job")
+    .option(
+      "--file-transfer",
+      "htcondor: no shared filesystem; jobs get the project, lock file and a filled DENO_DIR " +
+        "as a bundle by file transfer and send their results back",
+    )
     .option(
       "--dask-scheduler <address>",
       "dask: scheduler address (default: the dask service, else DASK_SCHEDULER_ADDRESS)",
@@ -240,7 +338,17 @@ export function runCommand(): Command {
     .option("--skip-bad-files", "record unreadable input files as skipped instead of stopping")
     .option("-q, --quiet", "no progress bar and no table")
     .option("--no-plot", "do not draw the figures and report.html at the end")
+    .option(
+      "--unsandboxed",
+      "keep this process's permissions instead of those derived from the config",
+    )
     .action(async (flags: RunFlags) => {
-      await runCommandAction(flags);
+      try {
+        if (wantsSandbox(flags)) Deno.exit(await runInSandbox(flags));
+        if (isSandboxed()) exitWithParent();
+        await runCommandAction(flags);
+      } catch (error) {
+        throw permissionErrorFrom(error, { name: "ristretto run" }) ?? error;
+      }
     });
 }

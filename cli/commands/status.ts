@@ -9,7 +9,7 @@ import { loadAnalysisConfig, type LoadedConfig } from "@ristretto/core/config";
 import { planRun, type RunPlan } from "@ristretto/core/processor";
 import type { Registry } from "@ristretto/core/plugin";
 import { type FailureRecord, ResultStore } from "@ristretto/core/store";
-import { builtinRegistry } from "../builtins.ts";
+import { registryFor } from "../builtins.ts";
 import { DEFAULT_CONFIG, DEFAULT_PARAMETERS } from "./run.ts";
 
 /** The flags that select a run's items (shared by status and cache gc). */
@@ -61,7 +61,7 @@ export async function planFromFlags(flags: SelectionFlags): Promise<{
   });
   const output = resolve(flags.output ?? `out/${loaded.config.name}`);
   const store = await new ResultStore(resolve(flags.store ?? join(output, ".store"))).init();
-  const registry = builtinRegistry();
+  const registry = await registryFor(loaded);
   const planned = await planRun(loaded, {
     registry,
     store,

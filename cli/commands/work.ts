@@ -18,7 +18,7 @@ import {
   readWorkFile,
 } from "@ristretto/core/processor";
 import { ResultStore } from "@ristretto/core/store";
-import { builtinRegistry } from "../builtins.ts";
+import { registryFor } from "../builtins.ts";
 import { DEFAULT_PARAMETERS } from "./run.ts";
 
 /** The parsed flags of `work`. */
@@ -52,9 +52,11 @@ export async function workCommandAction(flags: WorkFlags): Promise<number> {
   const work = await readWorkFile(resolve(flags.items));
   const store = await new ResultStore(resolve(flags.store)).init();
   const session = await openWorkSession(loaded, work, {
-    registry: builtinRegistry(),
+    registry: await registryFor(loaded),
     store,
     allowKillHook: true,
+    // items of one file follow each other: parse each file's trees once per worker
+    keepFilesOpen: 4,
   });
   if (flags.serve) {
     // One reply line per hash line, on stdout, prefixed so module output cannot be mistaken.
@@ -74,6 +76,7 @@ export async function workCommandAction(flags: WorkFlags): Promise<number> {
       }
       await writeAll(`@ristretto ${JSON.stringify(reply)}\n`);
     }
+    await session.close();
     return failed;
   }
   let failed = 0;
@@ -85,6 +88,7 @@ export async function workCommandAction(flags: WorkFlags): Promise<number> {
       console.error(`item ${index + 1}/${work.items.length} failed: ${(error as Error).message}`);
     }
   }
+  await session.close();
   if (!flags.quiet) {
     console.error(`work: ${work.items.length - failed} of ${work.items.length} item(s) stored`);
   }

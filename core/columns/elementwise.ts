@@ -7,16 +7,12 @@
 import type { Column, Jagged, NumberArray } from "./types.ts";
 import { isJagged } from "./jagged.ts";
 import { checkSameLayout } from "./_check.ts";
+import { bit } from "./_bits.ts";
 
 /** A comparison operator. */
 export type Comparison = "<" | "<=" | ">" | ">=" | "==" | "!=";
 
 type Values = NumberArray | Uint8Array;
-
-/** 0/1 without a branch: `c ? 1 : 0` mispredicts on random data, `c | 0` does not. */
-function bit(condition: boolean): number {
-  return (condition as unknown as number) | 0;
-}
 
 /**
  * `a op b` per value: 1 where true. `b` is a number or a column of the same shape as `a`.

@@ -12,6 +12,7 @@ import {
   eventsOfOffsets,
   sameTypeArray,
 } from "./_check.ts";
+import { bit } from "./_bits.ts";
 
 /** Options of `filterObjects`. */
 export interface FilterObjectsOptions {
@@ -43,7 +44,8 @@ export function maskedOffsets(offsets: Int32Array, mask: Jagged<Uint8Array>): In
   const content = mask.content;
   let total = 0;
   for (let i = 0; i < n; i++) {
-    for (let k = mo[i]; k < mo[i + 1]; k++) if (content[k] !== 0) total++;
+    const last = mo[i + 1];
+    for (let k = mo[i]; k < last; k++) total += bit(content[k] !== 0);
     out[i + 1] = total;
   }
   return out;
@@ -145,6 +147,6 @@ export function filterEvents(column: Column, mask: Uint8Array): Column {
 
 function countNonZero(mask: Uint8Array): number {
   let total = 0;
-  for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) total++;
+  for (let i = 0; i < mask.length; i++) total += bit(mask[i] !== 0);
   return total;
 }

@@ -119,11 +119,58 @@ const TriggerSchema = z.strictObject({
   missingPath: z.enum(["false", "error"]).default("error"),
 });
 
+/**
+ * A plugin package to load: a local path (relative to the config's folder), a file:// URL or an
+ * npm:/jsr: specifier, alone or with the options its factory gets.
+ */
+export const PluginSpecSchema = z.union([
+  z.string().min(1),
+  z.strictObject({
+    use: z.string().min(1),
+    options: z.record(z.string(), z.unknown()).optional(),
+  }),
+]);
+
+/**
+ * Permissions a sandboxed run grants beyond those derived from the config (see
+ * core/plugin/permissions.ts): paths (relative to the config's folder), hosts, programs; `"*"`
+ * grants all of one kind.
+ */
+export const PermissionsSchema = z.strictObject({
+  read: z.array(z.string().min(1)).optional(),
+  write: z.array(z.string().min(1)).optional(),
+  net: z.array(z.string().min(1)).optional(),
+  run: z.array(z.string().min(1)).optional(),
+});
+
+/**
+ * Skimmed NanoAOD written by the run (PocketCoffea's save_skimmed_files): the events passing
+ * the skim (or the skim and the nominal preselection), one file per work item, with a built-
+ * dataset JSON beside them that a later run reads instead of the inputs.
+ */
+const SkimOutputSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  after: z.enum(["skim", "preselection"]).default("skim"),
+  /** Branch names or glob patterns (`Jet_*`, `HLT_IsoMu*`); every branch of the input by default. */
+  branches: z.array(z.string().min(1)).min(1).optional(),
+  /** Where the files go; a relative folder is inside the run's output folder. */
+  folder: z.string().min(1).default("skimmed"),
+  /** A codec of the tree-writer plugin (ROOT: ZSTD, ZLIB, LZ4, LZMA) and a level 0-9. */
+  compression: z.strictObject({
+    codec: z.string().min(1).optional(),
+    level: z.number().int().min(0).max(9).optional(),
+  }).optional(),
+});
+
 /** The whole analysis configuration. */
 export const AnalysisConfigSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string().optional(),
   module: z.string().optional(),
+  /** Plugin packages loaded into the registry before anything else (see core/plugin/load_plugins.ts). */
+  plugins: z.array(PluginSpecSchema).optional(),
+  /** Extra Deno permissions for plugins that read, write, connect or run beyond the derived set. */
+  permissions: PermissionsSchema.optional(),
   datasets: DatasetsSchema,
   parameters: z.array(z.union([z.string().min(1), z.record(z.string(), z.unknown())])).default(
     [],
@@ -147,6 +194,7 @@ export const AnalysisConfigSchema = z.strictObject({
   }).default({}),
   histograms: z.record(z.string(), HistogramSchema).default({}),
   columns: z.array(ColumnsExportSchema).default([]),
+  skimOutput: SkimOutputSchema.optional(),
 });
 
 /** An analysis configuration after validation (defaults filled in). */
@@ -157,3 +205,5 @@ export type CutSpec = z.output<typeof CutSchema>;
 export type HistogramSpec = z.output<typeof HistogramSchema>;
 /** A histogram axis as written in the configuration. */
 export type AxisSpec = z.output<typeof AxisSchema>;
+/** The skimOutput section after validation. */
+export type SkimOutputSpec = z.output<typeof SkimOutputSchema>;

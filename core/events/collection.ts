@@ -7,10 +7,11 @@
 import type { Jagged, NumericArray } from "../columns/types.ts";
 import { isJagged } from "../columns/jagged.ts";
 import { checkSameLayout, eventsOfOffsets, sameTypeArray } from "../columns/_check.ts";
-import { maskedOffsets } from "../columns/filter.ts";
+import { objectSelection } from "../columns/_selection.ts";
 import { argsort } from "../columns/sort.ts";
 import { didYouMean, InputError } from "../errors/mod.ts";
 import { alignedContent } from "./_align.ts";
+import { keptEvents } from "./_kept.ts";
 
 /**
  * A field of a derived collection (filtered, skimmed, reordered): the values of an original
@@ -168,19 +169,9 @@ export class Collection {
 
   /** Objects where an object-level mask is true; all fields share one new offsets array. */
   filter(mask: Jagged<Uint8Array>): Collection {
-    const offsets = maskedOffsets(this.offsets, mask);
-    return this.#derived(offsets, () => {
-      const selection = new Int32Array(offsets[offsets.length - 1]);
-      const n = this.length;
-      for (let i = 0, k = 0; i < n; i++) {
-        const first = this.offsets[i];
-        const shift = mask.offsets[i] - first;
-        for (let j = first; j < this.offsets[i + 1]; j++) {
-          if (mask.content[j + shift] !== 0) selection[k++] = j;
-        }
-      }
-      return selection;
-    });
+    // Offsets and selection in one pass: a filtered collection is nearly always read.
+    const { offsets, selection } = objectSelection(this.offsets, mask);
+    return this.#derived(offsets, () => selection);
   }
 
   /** Objects picked or reordered by event-local indices (e.g. from `argsort`). */
@@ -224,19 +215,19 @@ export class Collection {
         `Cannot select events of "${this.name}": the mask has ${mask.length} entries but there are ${this.length} events`,
       );
     }
-    let kept = 0;
-    for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) kept++;
+    const events = keptEvents(mask);
+    const kept = events.length;
+    if (kept === this.length) return this;
     const offsets = new Int32Array(kept + 1);
-    for (let i = 0, e = 0; i < mask.length; i++) {
-      if (mask[i] === 0) continue;
+    for (let e = 0; e < kept; e++) {
+      const i = events[e];
       offsets[e + 1] = offsets[e] + this.offsets[i + 1] - this.offsets[i];
-      e++;
     }
     return this.#derived(offsets, () => {
       const selection = new Int32Array(offsets[kept]);
-      for (let i = 0, k = 0; i < mask.length; i++) {
-        if (mask[i] === 0) continue;
-        for (let j = this.offsets[i]; j < this.offsets[i + 1]; j++) selection[k++] = j;
+      for (let e = 0, k = 0; e < kept; e++) {
+        const last = this.offsets[events[e] + 1];
+        for (let j = this.offsets[events[e]]; j < last; j++) selection[k++] = j;
       }
       return selection;
     });

@@ -112,3 +112,15 @@ Deno.test("Collection.filter and sortedBy agree with naive per-event code on ran
     );
   }
 });
+
+Deno.test("Collection.selectEvents / filter: any non-zero byte keeps, all-kept shares", () => {
+  const c = jets(); // [30, 50, 40] [] [20]
+  // Masks need not be 0/1: 2 and 255 keep like 1.
+  const some = c.selectEvents(Uint8Array.of(2, 0, 255));
+  deepStrictEqual(toLists(some.get("pt")), [[30, 50, 40], [20]]);
+  // Content positions follow the offsets, which start at 1 (position 0 is outside).
+  const objects = { offsets: c.offsets, content: Uint8Array.of(0, 9, 0, 7, 1) };
+  deepStrictEqual(toLists(c.filter(objects).get("pt")), [[30, 40], [], [20]]);
+  // Every event kept: the collection itself (immutable), nothing copied.
+  strictEqual(c.selectEvents(Uint8Array.of(1, 3, 1)), c);
+});

@@ -12,6 +12,7 @@ import { filterEvents } from "../columns/filter.ts";
 import { didYouMean, InputError } from "../errors/mod.ts";
 import { Collection, type FieldSource } from "./collection.ts";
 import { alignedContent } from "./_align.ts";
+import { bit } from "../columns/_bits.ts";
 
 /** Options of `eventsFromBranches`. */
 export interface EventsOptions {
@@ -207,7 +208,9 @@ export class Events {
       );
     }
     let kept = 0;
-    for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) kept++;
+    for (let i = 0; i < mask.length; i++) kept += bit(mask[i] !== 0);
+    // Immutable, so "every event" (an empty skim) can share everything.
+    if (kept === this.length) return this;
     // Columns are skimmed on first read: most of them never are after a tight selection.
     const top = new Map<string, Lazy<Column>>();
     for (const name of this.#top.keys()) {

@@ -150,6 +150,8 @@ Deno.test("selectEvents: flat, record and collection columns follow one event ma
     (selected.column("Jet.eta") as Jagged).offsets,
   );
   throws(() => events.selectEvents(Uint8Array.of(1)), RangeError);
+  // An empty skim (every event kept) changes nothing: the same Events.
+  strictEqual(events.selectEvents(Uint8Array.of(1, 1, 1)), events);
 });
 
 Deno.test("eventsFromBranches: inconsistent inputs are refused with InputErrors", () => {

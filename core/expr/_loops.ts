@@ -4,16 +4,9 @@
 import type { BinaryOperator } from "./ast.ts";
 import type { NumberArray } from "../columns/types.ts";
 import { type MathFunction, wrapDeltaPhi } from "./_scalar.ts";
+import { bit } from "../columns/_bits.ts";
 
 type F64 = Float64Array;
-
-/**
- * A condition as 0/1 without a branch: `cond ? 1 : 0` compiles to a jump that mispredicts on
- * random data (measured ~10x slower on cuts like `pt > 30`); `bool | 0` compiles to a set.
- */
-export function bit(condition: boolean): number {
-  return (condition as unknown as number) | 0;
-}
 
 /** out[k] = a[i + k] op b[j + k] for k < n (registers, or columns read in place). */
 export function binaryLoop(

@@ -4,7 +4,8 @@ import type { ExprType } from "./ast.ts";
 import type { CheckedExpression, CheckedNode, ObjectRef, ReduceFunction } from "./check.ts";
 import type { ExprEnv } from "./env.ts";
 import { ExprError } from "./error.ts";
-import { absCompareLoop, binaryLoop, binaryScalarLoop, bit, mathLoop } from "./_loops.ts";
+import { absCompareLoop, binaryLoop, binaryScalarLoop, mathLoop } from "./_loops.ts";
+import { bit } from "../columns/_bits.ts";
 import { wrapDeltaPhi } from "./_scalar.ts";
 
 // How the kernels run: the events are cut into blocks of consecutive events holding at most
@@ -35,8 +36,13 @@ interface Block {
 
 type F64 = Float64Array;
 
+// Registers of finished evaluations, handed to the next ones: every evaluation binds fresh
+// steps, and a new 16 KB register per step per call was measurable allocation (and GC).
+const freeRegisters: F64[] = [];
+const MAX_FREE_REGISTERS = 256;
+
 abstract class Step {
-  register: F64 = new Float64Array(BLOCK);
+  register: F64 = freeRegisters.pop() ?? new Float64Array(BLOCK);
   /** Collection slot of an object-shaped step; -1 for per-event steps. */
   constructor(readonly slot: number) {}
 
@@ -618,8 +624,27 @@ class Binder {
     };
   }
 
+  /** Every step bound, so their registers can be reused once the evaluation is done. */
+  readonly steps: Step[] = [];
+
   /** `parentSlot`: the shape a constant must take (a constant fills its parent's register). */
   bind(node: CheckedNode, parentSlot = -1): Step {
+    const step = this.#make(node, parentSlot);
+    this.steps.push(step);
+    return step;
+  }
+
+  /** Returns the steps' block-sized registers to the pool (never one inside `result`). */
+  release(result: Float64Array | Uint8Array): void {
+    for (const step of this.steps) {
+      const register = step.register;
+      if (register.length !== BLOCK || register.buffer === result.buffer) continue;
+      if (freeRegisters.length >= MAX_FREE_REGISTERS) return;
+      freeRegisters.push(register);
+    }
+  }
+
+  #make(node: CheckedNode, parentSlot: number): Step {
     const type = node.type;
     const slot = type.shape === "object" ? this.slot(type.collection!) : -1;
     switch (node.op) {
@@ -798,6 +823,7 @@ export function compileChecked(
           for (let k = 0; k < n; k++) result[at + k] = values[k];
         }
       }
+      binder.release(result);
       return resultOffsets === undefined ? result : { offsets: resultOffsets, content: result };
     },
   };

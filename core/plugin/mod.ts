@@ -3,4 +3,35 @@
  * @module
  */
 export * from "./types.ts";
-export { type AnyPlugin, Registry } from "./registry.ts";
+export { Registry } from "./registry.ts";
+export {
+  checkPlugin,
+  installPlugins,
+  type LoadedPluginPackage,
+  type LoadPluginOptions,
+  loadPluginPackage,
+  pluginPackageFromModule,
+  type PluginSpec,
+  pluginSpecUse,
+  resolvePluginSpecifier,
+} from "./load_plugins.ts";
+export {
+  denoCacheDir,
+  derivePermissions,
+  type DerivePermissionsOptions,
+  executorCommands,
+  type Grant,
+  guardPlugin,
+  inputHost,
+  isPermissionDenial,
+  type PermissionCulprit,
+  PermissionError,
+  permissionErrorFrom,
+  permissionFlags,
+  type PermissionGrants,
+  type PermissionName,
+  type PermissionSet,
+  pluginPackageRoot,
+  PROJECT_ROOT,
+  workerPermissions,
+} from "./permissions.ts";

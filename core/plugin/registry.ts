@@ -1,12 +1,12 @@
 import { InputError } from "../errors/ristretto_error.ts";
 import { didYouMean } from "../errors/did_you_mean.ts";
-import { API_VERSION, type ByteSourceProvider, type PluginBase, type Reader } from "./types.ts";
+import { type AnyPlugin, API_VERSION, type ByteSourceProvider, type Reader } from "./types.ts";
+import { guardPlugin } from "./permissions.ts";
 
 /** Plugin kinds whose version or settings can change the result of a work item. */
-const RESULT_KINDS = new Set(["reader", "calibrator", "weight", "cut"]);
+const RESULT_KINDS = new Set(["reader", "calibrator", "weight", "cut", "variable"]);
 
-/** Every plugin kind the registry holds, by its `kind` tag. */
-export type AnyPlugin = Reader | ByteSourceProvider | (PluginBase & { readonly kind: string });
+export type { AnyPlugin };
 
 /**
  * The explicit set of plugins a run uses. Passed around, never global: two analyses in one
@@ -15,7 +15,11 @@ export type AnyPlugin = Reader | ByteSourceProvider | (PluginBase & { readonly k
 export class Registry {
   #plugins = new Map<string, Map<string, AnyPlugin>>();
 
-  /** Adds a plugin, checking its API version; a second plugin of the same kind and name replaces nothing and is an error. */
+  /**
+   * Adds a plugin, checking its API version; a second plugin of the same kind and name replaces
+   * nothing and is an error. Its methods are guarded: a permission the run does not grant turns
+   * into a PermissionError naming the plugin (core/plugin/permissions.ts).
+   */
   add(plugin: AnyPlugin): this {
     if (Math.floor(plugin.apiVersion) !== API_VERSION) {
       throw new InputError(
@@ -30,7 +34,8 @@ export class Registry {
         `Cannot register plugin "${plugin.name}": a ${plugin.kind} plugin of that name is already registered`,
       );
     }
-    ofKind.set(plugin.name, plugin);
+    // Guarded: a permission the run does not grant, denied inside the plugin, names the plugin.
+    ofKind.set(plugin.name, guardPlugin(plugin));
     this.#plugins.set(plugin.kind, ofKind);
     return this;
   }
@@ -83,16 +88,17 @@ export class Registry {
    * name@version#cacheKey of every plugin that can change a work item's result (readers,
    * calibrators, weights, cuts), sorted: enters the work-item hash. Where the bytes come from,
    * where the work runs and how outputs are drawn do not change results, so byte sources,
-   * dataset sources, executors, plotters and writers stay out of it.
+   * dataset sources, executors, plotters and writers stay out of it. `parameters` (the run's
+   * merged parameters) go to each cacheKey.
    */
-  fingerprint(): string[] {
+  fingerprint(parameters?: Readonly<Record<string, unknown>>): string[] {
     const entries: string[] = [];
     for (const [kind, plugins] of this.#plugins) {
       if (!RESULT_KINDS.has(kind)) continue;
       for (const plugin of plugins.values()) {
         entries.push(
           `${kind}:${plugin.name}@${plugin.version}${
-            plugin.cacheKey ? `#${plugin.cacheKey()}` : ""
+            plugin.cacheKey ? `#${plugin.cacheKey(parameters)}` : ""
           }`,
         );
       }

@@ -18,9 +18,47 @@ export interface PluginBase {
   readonly version: string;
   /** The plugin API version it implements (compare with API_VERSION). */
   readonly apiVersion: number;
-  /** Extra data that changes results (e.g. a correction file digest); enters the work-item hash. */
-  cacheKey?(): string;
+  /**
+   * Extra data that changes results (e.g. a correction file digest); enters the work-item hash.
+   * Gets the run's merged parameters (when planning a run), for plugins whose files are named
+   * there (e.g. the CMS payloads under `correctionsDir`).
+   */
+  cacheKey?(parameters?: Readonly<Record<string, unknown>>): string;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Plugin packages: how a package hands its plugins to Ristretto (lume style: options in,
+// installer out). A package's entry module default-exports a PluginFactory and exports its
+// `Options` type and `defaults`; the config lists it under `plugins:`.
+
+/** Every plugin kind, by its `kind` tag (third-party kinds are checked by the loader). */
+export type AnyPlugin = PluginBase & { readonly kind: string };
+
+/** What an installer registers plugins into (the Registry, or a loader's collector). */
+export interface PluginRegistrar {
+  add(plugin: AnyPlugin): unknown;
+}
+
+/** Registers a package's plugins, configured by the options its factory was given. */
+export type PluginInstaller = (registry: PluginRegistrar) => void;
+
+/** A plugin package's default export: options (merged over its `defaults`) in, installer out. */
+export type PluginFactory<O = Record<string, unknown>> = (options?: Partial<O>) => PluginInstaller;
+
+/** Every `kind` a plugin may declare. */
+export const PLUGIN_KINDS: readonly string[] = [
+  "byte-source",
+  "reader",
+  "executor",
+  "columns-writer",
+  "calibrator",
+  "weight",
+  "cut",
+  "variable",
+  "plotter",
+  "dataset-source",
+  "tree-writer",
+];
 
 // ---------------------------------------------------------------------------------------------
 // Byte sources: where the bytes of a file come from (local disk, HTTP, XRootD, ...).
@@ -254,11 +292,16 @@ export interface Calibrator extends PluginBase {
   readonly kind: "calibrator";
   /** Base names of the variations it provides; each gives `<name>Up` and `<name>Down`. */
   readonly variations: readonly string[];
-  /** NanoAOD branches it reads, so the run loads them. */
+  /**
+   * NanoAOD branches it reads, so the run loads them. It may change only the collections and
+   * records these belong to (`Jet_pt` -> Jet): preselection cuts on anything else run once,
+   * before the variations.
+   */
   readonly inputs: readonly string[];
   /**
    * The calibrated events: nominal when `variation` is undefined, else one of
-   * `<name>Up` / `<name>Down` of its variations. Must not modify its input.
+   * `<name>Up` / `<name>Down` of its variations. Must not modify its input, and must treat
+   * each event on its own (the events given may be a subset of the chunk).
    */
   calibrate(events: Events, context: CalibrationContext & { readonly variation?: string }): Events;
 }
@@ -286,6 +329,35 @@ export interface WeightProvider extends PluginBase {
   readonly inputs: readonly string[];
   /** Values for the events after preselection (objects defined by the analysis are there). */
   compute(name: string, events: Events, context: CalibrationContext): WeightValues;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Variable providers: new columns, per event or per object, that expressions then name.
+
+/** How one provided variable looks to expressions. */
+export interface VariableSpec {
+  /** Per-object variables name their collection (`Jet`, or an analysis object like `GoodJet`). */
+  readonly collection?: string;
+  /** "bool" for conditions; numbers by default. */
+  readonly type?: "number" | "bool";
+}
+
+/**
+ * Provides variables an analysis names in its expressions, exactly like the analysis module's:
+ * a per-event one (`ttbarRecoHadTopMass`) is one value per event; a per-object one of
+ * `collection` (`Jet.isTopCandidate`) is a jagged array aligned with it, usable in an object
+ * `where`, categories, histograms and columns. Only the variables an analysis uses are computed:
+ * those of a NanoAOD collection before the objects are built (after the calibrators), the others
+ * after the objects (before the preselection when it uses them, else after it).
+ */
+export interface VariableProvider extends PluginBase {
+  readonly kind: "variable";
+  /** The variables it provides, by name. */
+  readonly variables: Readonly<Record<string, VariableSpec>>;
+  /** NanoAOD branches it reads, so the run loads them. */
+  readonly inputs: readonly string[];
+  /** One value per event (flat), or a jagged array aligned with the variable's collection. */
+  compute(name: string, events: Events, context: CalibrationContext): Column;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -373,4 +445,47 @@ export interface DatasetSource extends PluginBase {
     entry: Readonly<Record<string, unknown>>,
     options: DatasetSourceOptions,
   ): Promise<DatasetSourceResult>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tree writers: events written back as files readers understand (skims), ROOT by default.
+
+/** How a tree writer compresses a file. */
+export interface TreeWriterOptions {
+  /** One of the writer's `codecs`, e.g. `ZSTD`; the writer's default when absent. */
+  readonly codec?: string;
+  /** 0 (uncompressed) to 9; the writer's default when absent. */
+  readonly level?: number;
+}
+
+/** One tree of a file being written. */
+export interface TreeWriterTree {
+  /**
+   * Appends entries: every column of the first fill, each as long as the others (flat
+   * TypedArrays, or jagged columns whose counter branch is written from their offsets).
+   */
+  fill(columns: ReadonlyMap<string, Column>): Promise<void>;
+}
+
+/** A file being written: it appears at its path, whole, only on `close`. */
+export interface TreeWriterFile {
+  /**
+   * The tree called `name`, created on first use. `branches` (as a reader describes them) fixes
+   * the leaf types and counters, so a skim keeps its input's types (`uint8` stays `uint8`).
+   */
+  tree(name: string, options?: { readonly branches?: readonly BranchInfo[] }): TreeWriterTree;
+  /** Writes the file's metadata and moves it into place (atomically). */
+  close(): Promise<void>;
+  /** Drops the file: nothing appears at its path. */
+  abort(): Promise<void>;
+}
+
+/** Writes trees of columns to files a reader plugin reads back (skimmed NanoAOD). */
+export interface TreeWriter extends PluginBase {
+  readonly kind: "tree-writer";
+  /** File extension without the dot, e.g. `root`. */
+  readonly extension: string;
+  /** The codec names `TreeWriterOptions.codec` accepts. */
+  readonly codecs: readonly string[];
+  open(path: string, options?: TreeWriterOptions): Promise<TreeWriterFile>;
 }

@@ -74,3 +74,10 @@ export { type MergeOptions, mergeStoredResults } from "./merge_stream.ts";
 export { outcomeFromStore } from "./executor_support.ts";
 export { compareWorkItems, splitEntries, type WorkItem, workItemKey } from "./work_item.ts";
 export { cutflowTable, type OutputInfo, TOOL_VERSION, writeOutputs } from "./write_outputs.ts";
+export {
+  isSkimDataset,
+  RUNS_TREE,
+  type SkimRecord,
+  type SkimSettings,
+  skimSettingsOf,
+} from "./skim_output.ts";

@@ -10,11 +10,23 @@ import type { AxisSpec, CutSpec, HistogramSpec } from "../config/schema.ts";
 import type { ValuePath } from "../config/yaml_document.ts";
 import { didYouMean } from "../errors/did_you_mean.ts";
 import { type CompiledExpression, compileExpression, ExprError } from "../expr/mod.ts";
-import type { BranchInfo, Calibrator, CutProvider, WeightProvider } from "../plugin/types.ts";
+import type {
+  BranchInfo,
+  Calibrator,
+  CutProvider,
+  VariableProvider,
+  WeightProvider,
+} from "../plugin/types.ts";
 import { type CategoryDefinition, expandCategories } from "../selection/categories.ts";
 import type { TriggerSpec } from "../selection/trigger.ts";
 import { BranchSchema } from "./branch_schema.ts";
 import type { AnalysisModule, ModuleCut, ModuleWeight } from "./analysis_module.ts";
+import { type EarlyPreselection, splitPreselection } from "./_early_preselection.ts";
+import {
+  declarePluginVariables,
+  type PlannedVariable,
+  plannedVariables,
+} from "./plugin_variables.ts";
 
 /** A cut ready to run: an expression, or the trigger selection. */
 export type PlannedCut =
@@ -136,6 +148,10 @@ export interface Plan {
    * it, on the fewer events that pass.
    */
   readonly variablesForPreselection: ReadonlySet<string>;
+  /** Variables of `variable` plugins the analysis uses, with the step each is computed at. */
+  readonly pluginVariables: readonly PlannedVariable[];
+  /** The preselection conjuncts no calibrator can change (run once, before the variations). */
+  readonly earlyPreselection?: EarlyPreselection;
 }
 
 const BUILTIN_WEIGHTS = ["genWeight", "lumi", "XS"];
@@ -153,6 +169,7 @@ export function compilePlan(
     calibrators?: readonly Calibrator[];
     weightProviders?: readonly WeightProvider[];
     cutProviders?: readonly CutProvider[];
+    variableProviders?: readonly VariableProvider[];
     module?: AnalysisModule;
   } = {},
 ): Plan {
@@ -249,6 +266,13 @@ export function compilePlan(
   const usedProviders = new Set<WeightProvider>();
   const skim = cuts("skim", config.skim);
 
+  const objectNames = Object.keys(config.objects);
+  const variableOptions = { objectNames, taken: new Set<string>() };
+  const variableProviders = options.variableProviders ?? [];
+  const declaredVariables = declarePluginVariables(variableProviders, schema, {
+    ...variableOptions,
+    round: "files",
+  });
   const objects: PlannedObject[] = [];
   for (const [name, spec] of Object.entries(config.objects)) {
     if (!schema.isCollection(spec.from)) {
@@ -309,6 +333,9 @@ export function compilePlan(
     });
   }
 
+  declaredVariables.push(
+    ...declarePluginVariables(variableProviders, schema, { ...variableOptions, round: "objects" }),
+  );
   for (const [name, variable] of Object.entries(module.variables ?? {})) {
     if (variable.collection && !schema.isCollection(variable.collection)) {
       fail(
@@ -564,9 +591,17 @@ export function compilePlan(
       );
     }
   }
-  const providerInputs = [...usedProviders, ...usedCutProviders].flatMap((provider) =>
-    provider.inputs
-  );
+  const pluginVariables = plannedVariables(declaredVariables, schema, {
+    used: fields,
+    objectNames,
+    objectWheres: objects.flatMap((object) => object.where ? [object.where] : []),
+    preselection: preselection.flatMap((cut) => cut.kind === "expr" ? [cut.expr] : []),
+  });
+  const providerInputs = [
+    ...usedProviders,
+    ...usedCutProviders,
+    ...new Set(pluginVariables.map((variable) => variable.provider)),
+  ].flatMap((provider) => provider.inputs);
   for (const input of [...calibratorInputs, ...providerInputs, ...(module.inputs ?? [])]) {
     if (branches.some((branch) => branch.name === input)) branchesToRead.add(input);
   }
@@ -594,6 +629,13 @@ export function compilePlan(
         })
         .map(([name]) => name),
     ),
+    pluginVariables,
+    earlyPreselection: splitPreselection(preselection, {
+      objects,
+      calibrators,
+      schema,
+      compile: (source, index) => compile(source, ["preselection", index]),
+    }),
   };
 
   function eventCondition(expr: CompiledExpression, path: ValuePath): CompiledExpression {

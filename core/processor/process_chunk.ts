@@ -1,7 +1,9 @@
 /**
  * One work item through PocketCoffea's step order: initial count and sum of genWeight -> skim
  * -> (per shape variation) objects -> preselection -> categories -> weights -> histograms,
- * columns, cutflow. Everything is columnar: masks and index lists over TypedArrays.
+ * columns, cutflow. With shape variations, the preselection cuts no calibrator can change run
+ * once before them (see _early_preselection.ts). Everything is columnar: masks and index lists
+ * over TypedArrays.
  * @module
  */
 import type { Column, Jagged } from "../columns/types.ts";
@@ -17,8 +19,9 @@ import type { AxisSpec } from "../config/schema.ts";
 import type { CutflowEntry, DatasetOutput } from "./chunk_output.ts";
 import { eventsEnv } from "../expr/events_env.ts";
 import { addModuleVariables, type ModuleContext } from "./analysis_module.ts";
+import { addPluginVariables } from "./plugin_variables.ts";
 import { InputError } from "../errors/ristretto_error.ts";
-import type { Plan, PlannedCut, PlannedHistogram } from "./plan.ts";
+import type { Plan, PlannedCut, PlannedHistogram, PlannedObject } from "./plan.ts";
 import type { CompiledExpression } from "../expr/mod.ts";
 
 /** What a chunk knows about where it comes from. */
@@ -30,6 +33,8 @@ export interface ChunkContext {
   readonly file?: string;
   /** The run's merged parameters (calibrators read their settings here). */
   readonly parameters?: Readonly<Record<string, unknown>>;
+  /** Gets the skim mask over the chunk, then the nominal preselection's (for skim output). */
+  readonly onSelection?: (step: "skim" | "preselection", mask: Uint8Array) => void;
 }
 
 /** The separator PocketCoffea uses between a sample and its subsample: `TTbar__ttB`. */
@@ -49,6 +54,7 @@ export function processChunk(
   const moduleContext = { dataset, parameters: context.parameters ?? {} };
   const hooks = plan.module.hooks ?? {};
   const skimMask = cutsMask(plan.skim, events, context);
+  context.onSelection?.("skim", skimMask);
   events = events.selectEvents(skimMask);
   genWeight = select(genWeight, skimMask);
   if (hooks.afterSkim) events = hooks.afterSkim(events, moduleContext);
@@ -100,6 +106,17 @@ export function processChunk(
     };
   }
 
+  // Preselection conjuncts no calibrator can change run once, here (see _early_preselection.ts):
+  // the variations then calibrate, select and count only the events those keep.
+  const earlyCut = shapes.length > 0 && !hooks.afterObjects ? plan.earlyPreselection : undefined;
+  let earlyMask: Uint8Array | undefined;
+  if (earlyCut) {
+    earlyMask = cutsMask(earlyCut.cuts, applyObjects(earlyCut.objects, events, new Map()), context);
+    events = events.selectEvents(earlyMask);
+    genWeight = select(genWeight, earlyMask);
+  }
+  const preselection = earlyCut ? earlyCut.rest : plan.preselection;
+
   const objectCache: ObjectCache = new Map();
   for (const shape of ["nominal", ...shapes]) {
     let varied = events;
@@ -112,19 +129,26 @@ export function processChunk(
         variation: provides ? shape : undefined,
       });
     }
-    varied = applyObjects(plan, varied, objectCache);
+    const variables = plan.pluginVariables;
+    varied = addPluginVariables(variables, varied, { ...calibration, stage: "objects" });
+    varied = applyObjects(plan.objects, varied, objectCache);
     if (hooks.afterObjects) varied = hooks.afterObjects(varied, moduleContext);
     const early = plan.variablesForPreselection;
     varied = addModuleVariables(plan.module, varied, {
       ...moduleContext,
       only: (v) => early.has(v),
     });
-    const preselMask = cutsMask(plan.preselection, varied, context);
+    varied = addPluginVariables(variables, varied, { ...calibration, stage: "preselection" });
+    const preselMask = cutsMask(preselection, varied, context);
+    if (shape === "nominal" && context.onSelection) {
+      context.onSelection("preselection", earlyMask ? widen(preselMask, earlyMask) : preselMask);
+    }
     varied = varied.selectEvents(preselMask);
     varied = addModuleVariables(plan.module, varied, {
       ...moduleContext,
       only: (v) => !early.has(v),
     });
+    varied = addPluginVariables(variables, varied, { ...calibration, stage: "after" });
     if (hooks.afterPreselection) varied = hooks.afterPreselection(varied, moduleContext);
     const weightsAfterPresel = select(genWeight, preselMask);
     const env = eventsEnv(varied);
@@ -224,8 +248,12 @@ function categoriesOf(plan: Plan, histogram: PlannedHistogram): string[] {
 type ObjectCache = Map<string, { inputs: Collection[]; result: Collection }>;
 
 /** Objects in declaration order: filter by `where`, clean by deltaR, sort. */
-function applyObjects(plan: Plan, events: Events, cache: ObjectCache): Events {
-  for (const object of plan.objects) {
+function applyObjects(
+  objects: readonly PlannedObject[],
+  events: Events,
+  cache: ObjectCache,
+): Events {
+  for (const object of objects) {
     const source = events.collection(object.from);
     const inputs = [
       source,
@@ -297,6 +325,13 @@ function cutsMask(cuts: readonly PlannedCut[], events: Events, context: ChunkCon
     }
   }
   return mask;
+}
+
+/** A mask over the events `within` kept, as a mask over all of `within`'s events. */
+function widen(mask: Uint8Array, within: Uint8Array): Uint8Array {
+  const out = new Uint8Array(within.length);
+  for (let i = 0, k = 0; i < within.length; i++) if (within[i] !== 0) out[i] = mask[k++];
+  return out;
 }
 
 function andInto(mask: Uint8Array, column: Column): void {
@@ -444,6 +479,7 @@ class WeightCache {
   readonly #context: ModuleContext;
   readonly #arrays = new Map<string, Float64Array>();
   readonly #totals = new Map<string, Float64Array>();
+  readonly #products = new Map<string, Float64Array>();
 
   constructor(plan: Plan, events: Events, genWeight: Float64Array, context: ModuleContext) {
     this.#plan = plan;
@@ -458,16 +494,27 @@ class WeightCache {
     const key = `${subsample}\u0000${category}\u0000${variation}`;
     let total = this.#totals.get(key);
     if (total) return total;
-    total = new Float64Array(this.#events.length).fill(1);
-    if (this.#isMC) {
-      const lists = this.#plan.weightLists;
-      const names = [
+    const lists = this.#plan.weightLists;
+    const names = this.#isMC
+      ? [
         ...lists.common.inclusive,
         ...(lists.common.bycategory[category] ?? []),
         ...(lists.bysample[sample]?.inclusive ?? []),
         ...(lists.bysample[sample]?.bycategory[category] ?? []),
         ...(subsample !== sample ? lists.bysample[subsample]?.inclusive ?? [] : []),
-      ];
+      ]
+      : [];
+    // Categories and variations with the same weights (and shift) share one product.
+    const varied = names.some((name) => variation === `${name}Up` || variation === `${name}Down`);
+    const productKey = `${names.join("\u0001")}\u0000${varied ? variation : "nominal"}`;
+    total = this.#products.get(productKey);
+    if (total) {
+      this.#totals.set(key, total);
+      return total;
+    }
+    total = new Float64Array(this.#events.length).fill(1);
+    this.#products.set(productKey, total);
+    if (this.#isMC) {
       for (const name of names) {
         let shift: "nominal" | "up" | "down" = "nominal";
         if (variation === `${name}Up`) shift = "up";
@@ -513,7 +560,11 @@ class WeightCache {
       }
     } else if (weight.kind === "expr") {
       const expr = shift === "up" ? weight.up! : shift === "down" ? weight.down! : weight.nominal;
-      values = Float64Array.from(expr.evaluate(eventsEnv(this.#events)) as ArrayLike<number>);
+      const result = expr.evaluate(eventsEnv(this.#events));
+      // A number result is a fresh Float64Array already: no copy.
+      values = result instanceof Float64Array
+        ? result
+        : Float64Array.from(result as ArrayLike<number>);
     }
     if (values) this.#arrays.set(key, values);
     return values;

@@ -33,6 +33,7 @@ import {
   type SkippedFile,
   STORE_FORMAT,
 } from "./run_plan.ts";
+import { forgetItemsWithoutSkims, skimSettingsOf, writeSkimDatasets } from "./skim_output.ts";
 import { openWorkSession, type WorkFile, workFileSubset, type WorkSession } from "./work.ts";
 import { type WorkItem, workItemKey } from "./work_item.ts";
 
@@ -52,6 +53,8 @@ export interface RunOptions extends Omit<PlanOptions, "store"> {
   readonly onProgress?: (progress: ExecutorProgress & { events: number }) => void;
   /** Interrupts the run: executors stop what they started. */
   readonly signal?: AbortSignal;
+  /** The run's output folder: a relative `skimOutput.folder` is inside it. */
+  readonly output?: string;
 }
 
 /** A failed work item, reported instead of merged. */
@@ -91,6 +94,10 @@ export interface AnalysisResult {
   readonly computed: number;
   readonly reused: number;
   readonly stageKeys: StageKeys;
+  /** The plugin fingerprints (name@version#cacheKey, payload digests included) of the run. */
+  readonly plugins: readonly string[];
+  /** The built-dataset JSON of the skims written (config `skimOutput`), when any. */
+  readonly skimDatasets?: string;
 }
 
 /** Runs the analysis and returns merged, normalised results. */
@@ -117,7 +124,9 @@ async function runStages(
   const { registry } = options;
   // Planning writes nothing until it has succeeded: a config error leaves no folder behind.
   const planned = await planRun(loaded, { ...options, store });
+  const skim = skimSettingsOf(loaded, { registry, schema: planned.schema, output: options.output });
   await store.init();
+  if (skim) await forgetItemsWithoutSkims(store, { settings: skim, items: planned.items });
 
   // Process: only the items without a stored result.
   const missing = planned.items.filter((item) => !store.has("results", item.hash));
@@ -137,6 +146,7 @@ async function runStages(
         planned.datasets.map((dataset) => [dataset.name, datasetIdentity(dataset)]),
       ),
       items: missing,
+      ...(skim ? { skim } : {}),
     };
     const itemsFile = await store.putJSON("jobs", hashValue(work), work);
     const byHash = new Map(missing.map((item) => [item.hash, item]));
@@ -170,6 +180,8 @@ async function runStages(
     }));
     const seen = new Set<string>();
     for await (const outcome of options.executor.run(executorItems, context)) {
+      // Interrupted: leave the loop (the executor stops what it started), record and merge nothing.
+      options.signal?.throwIfAborted();
       const item = byHash.get(outcome.item.hash);
       if (!item || seen.has(outcome.item.hash)) {
         throw new RistrettoError(
@@ -188,6 +200,7 @@ async function runStages(
         failed.push({ item: plainItem(item), error, attempts: outcome.attempts });
       }
     }
+    options.signal?.throwIfAborted();
     for (const item of missing) {
       if (!seen.has(item.hash)) {
         failed.push({
@@ -231,11 +244,14 @@ async function runStages(
     const output = outputs.get(dataset.name);
     if (output) scales.set(dataset.name, normalisation(loaded, dataset, output));
   }
+  const skimDatasets = skim
+    ? await writeSkimDatasets(skim, { datasets: planned.datasets, items: done, outputs, store })
+    : undefined;
   const postprocess = hashValue({
     format: STORE_FORMAT,
     stage: "postprocess",
     config: planned.configHash,
-    plugins: registry.fingerprint().filter((entry) => !entry.startsWith("executor:")),
+    plugins: planned.plugins,
     merge: mergeKeys,
     scales: Object.fromEntries(scales),
     datasets: planned.datasets.map(datasetIdentity),
@@ -254,6 +270,8 @@ async function runStages(
     computed,
     reused,
     stageKeys: { config: planned.configHash, merge: mergeKeys, postprocess },
+    plugins: planned.plugins,
+    skimDatasets,
   };
 }
 

@@ -43,6 +43,7 @@ import type {
   Calibrator,
   CutProvider,
   OpenedFile,
+  VariableProvider,
   WeightProvider,
 } from "../plugin/types.ts";
 import { hashValue, sha256Hex } from "../store/hash.ts";
@@ -50,6 +51,7 @@ import type { ResultStore } from "../store/result_store.ts";
 import { loadAnalysisModule } from "./analysis_module.ts";
 import { compilePlan, type Plan } from "./plan.ts";
 import { compareWorkItems, splitEntries, type WorkItem } from "./work_item.ts";
+import { withEmptySkimFiles } from "./skim_output.ts";
 import { TOOL_VERSION } from "./write_outputs.ts";
 
 /** Version of the store's hashing and record formats: bump it to invalidate every result. */
@@ -148,6 +150,7 @@ export async function configHash(loaded: LoadedConfig): Promise<string> {
     description: _description,
     datasets: _datasets,
     parameters: _layers,
+    permissions: _permissions, // what a run may touch does not change its results
     module,
     ...rest
   } = loaded.config;
@@ -158,8 +161,11 @@ export async function configHash(loaded: LoadedConfig): Promise<string> {
 }
 
 /** The plugin fingerprints that enter the hashes: every plugin but executors. */
-export function pluginFingerprint(registry: Registry): string[] {
-  return registry.fingerprint().filter((entry) => !entry.startsWith("executor:"));
+export function pluginFingerprint(
+  registry: Registry,
+  parameters?: Readonly<Record<string, unknown>>,
+): string[] {
+  return registry.fingerprint(parameters).filter((entry) => !entry.startsWith("executor:"));
 }
 
 /** What identifies a file's content without reading it. */
@@ -291,7 +297,8 @@ export async function planRun(loaded: LoadedConfig, options: PlanOptions): Promi
           if (!branches.has(branch.name)) branches.set(branch.name, branch);
         }
       }
-      for (const range of splitEntries(record.entries, options.chunkSize ?? 100_000)) {
+      const chunks = splitEntries(record.entries, options.chunkSize ?? 100_000);
+      for (const range of withEmptySkimFiles(dataset, chunks)) {
         datasetItems.push({
           dataset,
           identity: record.identity,
@@ -310,10 +317,11 @@ export async function planRun(loaded: LoadedConfig, options: PlanOptions): Promi
     calibrators: registry.all<Calibrator>("calibrator"),
     weightProviders: registry.all<WeightProvider>("weight"),
     cutProviders: registry.all<CutProvider>("cut"),
+    variableProviders: registry.all<VariableProvider>("variable"),
     module,
   });
   const config = await configHash(loaded);
-  const plugins = pluginFingerprint(registry);
+  const plugins = pluginFingerprint(registry, loaded.parameters);
   if (writes.size > 0) {
     await store.init();
     for (const { kind, hash, value } of writes.values()) await store.putJSON(kind, hash, value);
@@ -370,6 +378,9 @@ async function preprocessFile(
     });
   }
   const hash = hashValue({ format: STORE_FORMAT, identity, tree });
+  // The same file in several datasets (or twice in one) is read once per planning.
+  const pending = writes.get(`preprocess/${hash}`)?.value as PreprocessRecord | undefined;
+  if (pending) return [pending, hash];
   const cached = await store.getJSON<PreprocessRecord>("preprocess", hash);
   if (cached && store.has("schemas", cached.schema)) return [cached, hash];
   let opened: OpenedFile;

@@ -19,12 +19,21 @@ import type {
   Calibrator,
   CutProvider,
   ExecutorItem,
+  OpenedFile,
+  VariableProvider,
   WeightProvider,
 } from "../plugin/types.ts";
 import type { ResultStore } from "../store/result_store.ts";
 import { loadAnalysisModule } from "./analysis_module.ts";
 import { compilePlan, type Plan } from "./plan.ts";
 import { processChunk } from "./process_chunk.ts";
+import {
+  onlyBranches,
+  SkimSelection,
+  type SkimSettings,
+  SkimWriter,
+  useRecordedSums,
+} from "./skim_output.ts";
 import {
   configHash,
   type DatasetIdentityJSON,
@@ -47,6 +56,8 @@ export interface WorkFile {
   /** Metadata of the datasets the items belong to. */
   readonly datasets: Readonly<Record<string, DatasetIdentityJSON>>;
   readonly items: readonly PlannedItem[];
+  /** Skims to write (the config's skimOutput, its folder resolved). */
+  readonly skim?: SkimSettings;
 }
 
 /** True when a parsed JSON value is an items file. */
@@ -97,6 +108,8 @@ export interface WorkSession {
    * has it. On failure, records it in the store and rethrows.
    */
   process(hash: string): Promise<void>;
+  /** Closes the files kept open (`keepFilesOpen`); the session is not used afterwards. */
+  close(): Promise<void>;
 }
 
 /** Options of {@link openWorkSession}. */
@@ -110,6 +123,12 @@ export interface WorkSessionOptions {
    * for worker subprocesses, never in a process that runs the orchestrator or tests.
    */
   readonly allowKillHook?: boolean;
+  /**
+   * Input files kept open between items (default 0: each item opens and closes its file).
+   * Worker processes keep a few: reopening parses the file's trees again (~30 ms a file) and
+   * loses the baskets an item shares with the next. Call `close()` when done.
+   */
+  readonly keepFilesOpen?: number;
 }
 
 /**
@@ -131,7 +150,7 @@ export async function openWorkSession(
       }, this config (${loaded.document.file}) hashes to ${hash.slice(0, 12)}`,
     );
   }
-  const plugins = pluginFingerprint(registry);
+  const plugins = pluginFingerprint(registry, loaded.parameters);
   if (plugins.join("\n") !== work.plugins.join("\n")) {
     const missing = work.plugins.filter((p) => !plugins.includes(p));
     const extra = plugins.filter((p) => !work.plugins.includes(p));
@@ -146,6 +165,7 @@ export async function openWorkSession(
     calibrators: registry.all<Calibrator>("calibrator"),
     weightProviders: registry.all<WeightProvider>("weight"),
     cutProviders: registry.all<CutProvider>("cut"),
+    variableProviders: registry.all<VariableProvider>("variable"),
     module: loaded.config.module
       ? await loadAnalysisModule(resolveFrom(loaded.baseDir, loaded.config.module))
       : undefined,
@@ -153,32 +173,47 @@ export async function openWorkSession(
   const byHash = new Map(work.items.map((item) => [item.hash, item]));
   const branchList = [...plan.branches];
   const hooks = testHooks();
+  const skim = work.skim ? new SkimWriter(work.skim, registry) : undefined;
 
+  const files = new OpenFiles(registry, options.keepFilesOpen ?? 0);
   const compute = async (item: PlannedItem) => {
     const dataset = { ...work.datasets[item.dataset], files: [] } as BuiltDataset;
-    const opened = await openDataFile(registry, item.file);
+    const opened = await files.open(item.file);
     try {
       // A branch the analysis can use but this file lacks (genWeight in data) is not read;
       // an expression that needs it fails with the file named below.
       const available = new Set(opened.branches(item.tree).map((branch) => branch.name));
+      const names = branchList.filter((branch) => available.has(branch));
+      const fileBranches = skim ? opened.branches(item.tree) : [];
       const columns = await opened.read(
         item.tree,
-        branchList.filter((branch) => available.has(branch)),
+        skim?.branchesToRead(names, fileBranches) ?? names,
         { start: item.start, stop: item.stop },
       );
-      return processChunk(plan, columns, {
+      const selection = skim ? new SkimSelection() : undefined;
+      const output = processChunk(plan, skim ? onlyBranches(columns, names) : columns, {
         dataset,
         entries: item.stop - item.start,
         file: item.file,
         parameters: loaded.parameters,
+        onSelection: selection?.record,
       });
+      await useRecordedSums(output, { opened, item, dataset });
+      const skimmed = await skim?.write(item, {
+        columns,
+        branches: fileBranches,
+        selection: selection!,
+        isMC: dataset.isMC,
+      });
+      return { output, skimmed };
     } finally {
-      await opened.close();
+      await files.release(item.file, opened);
     }
   };
 
   return {
     work,
+    close: () => files.closeAll(),
     async process(hash: string): Promise<void> {
       const item = byHash.get(hash);
       if (!item) {
@@ -191,12 +226,13 @@ export async function openWorkSession(
       const key = workItemKey(item);
       try {
         await hooks.beforeItem(store, item, key, options.allowKillHook ?? false);
-        const output = await compute(item);
+        const { output, skimmed } = await compute(item);
         await store.putResult("results", hash, output, {
           key,
           config: work.configHash,
           events: item.stop - item.start,
           at: new Date().toISOString(),
+          ...(skimmed ? { skim: skimmed } : {}),
         });
         await store.remove("failures", hash);
       } catch (error) {
@@ -206,6 +242,37 @@ export async function openWorkSession(
       }
     },
   };
+}
+
+/** The last `keep` files a session read, left open for its next items (least recent closed). */
+class OpenFiles {
+  readonly #open = new Map<string, OpenedFile>();
+  constructor(readonly registry: Registry, readonly keep: number) {}
+
+  async open(file: string): Promise<OpenedFile> {
+    const cached = this.#open.get(file);
+    if (cached) {
+      this.#open.delete(file); // one item at a time uses it (concurrent items open their own)
+      return cached;
+    }
+    return await openDataFile(this.registry, file);
+  }
+
+  async release(file: string, opened: OpenedFile): Promise<void> {
+    if (this.keep <= 0 || this.#open.has(file)) return await opened.close();
+    this.#open.set(file, opened);
+    for (const [name, old] of this.#open) {
+      if (this.#open.size <= this.keep) break;
+      this.#open.delete(name);
+      await old.close();
+    }
+  }
+
+  async closeAll(): Promise<void> {
+    const files = [...this.#open.values()];
+    this.#open.clear();
+    for (const opened of files) await opened.close();
+  }
 }
 
 function describe(error: unknown, item: PlannedItem): string {

@@ -113,7 +113,7 @@ export async function writeOutputs(
         toolVersion: TOOL_VERSION,
         config: info.configName,
         configHash: info.configHash,
-        plugins: options.registry.fingerprint(),
+        plugins: result.plugins,
         datasets: result.datasets.map((dataset) => ({
           name: dataset.name,
           sample: dataset.sample,

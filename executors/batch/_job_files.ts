@@ -20,6 +20,8 @@ export interface TaskScriptOptions {
   readonly redirect: boolean;
   /** Where the script records the command's exit code (read when the scheduler forgot the job). */
   readonly exitFile?: string;
+  /** Enter the spec's `cwd` (default true; a job with file transfer stays in its scratch dir). */
+  readonly enterCwd?: boolean;
 }
 
 /** The bash script that runs one job. */
@@ -36,7 +38,7 @@ export function taskScript(spec: JobSpec, options: TaskScriptOptions): string {
   if (options.redirect) {
     lines.push(`exec >${shellQuote(spec.stdout)} 2>${shellQuote(spec.stderr)}`);
   }
-  lines.push(`cd ${shellQuote(spec.cwd)} || exit 1`);
+  if (options.enterCwd !== false) lines.push(`cd ${shellQuote(spec.cwd)} || exit 1`);
   if (options.setup?.trim()) {
     lines.push(
       "{",
@@ -59,7 +61,11 @@ export function taskScript(spec: JobSpec, options: TaskScriptOptions): string {
 }
 
 /** Checks the specs of one submission; throws `BATCH_BAD_JOB` naming the first bad one. */
-export function validateJobs(system: string, jobs: readonly JobSpec[]): void {
+export function validateJobs(
+  system: string,
+  jobs: readonly JobSpec[],
+  options: { allowTransfer?: boolean } = {},
+): void {
   if (jobs.length === 0) {
     throw new InputError("BATCH_BAD_JOB", `Cannot submit to "${system}": no jobs given`);
   }
@@ -68,6 +74,12 @@ export function validateJobs(system: string, jobs: readonly JobSpec[]): void {
       throw new InputError("BATCH_BAD_JOB", `Cannot submit "${job.name}" to ${system}: ${reason}`);
     };
     if (job.command.length === 0) bad("the command is empty");
+    if (job.transfer && !options.allowTransfer) {
+      bad("file transfer (workers without a shared filesystem) is supported on htcondor only");
+    }
+    if (job.transfer && !isAbsolute(job.transfer.returnDir)) {
+      bad(`transfer.returnDir "${job.transfer.returnDir}" is not an absolute path`);
+    }
     for (const key of ["cwd", "stdout", "stderr"] as const) {
       if (!isAbsolute(job[key])) bad(`${key} "${job[key]}" is not an absolute path`);
     }

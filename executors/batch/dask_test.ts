@@ -23,3 +23,23 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "dask: the gateway path reaches the bridge and fails clearly (dask-gateway is not " +
+    "installable here: no real gateway is tested)",
+  async fn() {
+    const system = daskBatchSystem({
+      gateway: { address: "http://127.0.0.1:9" },
+      startTimeoutMs: 20_000,
+    });
+    try {
+      // Without the package: "No module named 'dask_gateway'"; with it: the refused connection.
+      await assert.rejects(
+        system.poll([{ system: "dask", id: "x", name: "x", submission: "x", index: 0 }]),
+        /Cannot connect to dask "http:\/\/127\.0\.0\.1:9": .*(dask_gateway|refused|connect)/i,
+      );
+    } finally {
+      await system.close();
+    }
+  },
+});

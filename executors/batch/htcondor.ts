@@ -11,9 +11,14 @@
  * RISTRETTO_CONDOR_SHARED through bind mounts at the same paths; `sharedDirs` makes a path
  * outside them an immediate error instead of a held job, and `writableDirs` of
  * {@link SubmitOptions} opens the store to the job user.
+ *
+ * Without a shared filesystem (`JobSpec.transfer`, all jobs of a submission or none):
+ * `should_transfer_files = YES`, a per-job `initialdir` (the job's `returnDir`, holding `in/`:
+ * its script and inputs), the shared files (a staged bundle) listed once; the job runs in its
+ * scratch directory and its outputs come back into `returnDir`.
  * @module
  */
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { InputError, RistrettoError } from "@ristretto/core/errors";
 import { runChecked, runCommand } from "./_process.ts";
 import {
@@ -23,7 +28,14 @@ import {
   validateJobs,
   withStderrTail,
 } from "./_job_files.ts";
-import type { BatchSystem, JobHandle, JobSpec, JobState, SubmitOptions } from "./types.ts";
+import type {
+  BatchSystem,
+  JobHandle,
+  JobSpec,
+  JobState,
+  JobTransfer,
+  SubmitOptions,
+} from "./types.ts";
 
 /** Options of {@link htcondorBatchSystem}. */
 export interface HTCondorOptions {
@@ -81,11 +93,33 @@ export function htcondorBatchSystem(options: HTCondorOptions): BatchSystem {
     jobs: readonly JobSpec[],
     submitOptions: SubmitOptions = {},
   ): Promise<JobHandle[]> {
-    validateJobs("htcondor", jobs);
+    validateJobs("htcondor", jobs, { allowTransfer: true });
+    // File transfer: for all jobs of the submission or none (one submit description).
+    const transfer = jobs[0].transfer !== undefined;
+    if (jobs.some((job) => (job.transfer !== undefined) !== transfer)) {
+      throw new InputError(
+        "BATCH_BAD_JOB",
+        `Cannot submit "${jobs[0].name}" to htcondor: some jobs use file transfer, others not`,
+      );
+    }
+    if (transfer && submitOptions.maxParallel) {
+      throw new InputError(
+        "BATCH_BAD_OPTION",
+        `Cannot submit "${jobs[0].name}" to htcondor: maxParallel (max_materialize) and file ` +
+          "transfer cannot be combined (late materialization misreads the per-job initialdir)",
+      );
+    }
     for (const job of jobs) {
-      checkShared(job, [job.cwd, job.stdout, job.stderr, options.workDir]);
+      // with file transfer only the submit side (schedd, shadow) uses these paths
+      checkShared(
+        job,
+        transfer
+          ? [job.stdout, job.stderr, job.transfer!.returnDir, options.workDir]
+          : [job.cwd, job.stdout, job.stderr, options.workDir],
+      );
       // the submit file's `queue ... from` list splits on commas and white space
-      for (const path of [job.cwd, job.stdout, job.stderr]) {
+      const listed = transfer ? [job.transfer!.returnDir, ...job.transfer!.shared] : [job.cwd];
+      for (const path of [...listed, job.stdout, job.stderr]) {
         if (/[\s,"']/.test(path)) {
           throw new InputError(
             "BATCH_BAD_JOB",
@@ -99,15 +133,34 @@ export function htcondorBatchSystem(options: HTCondorOptions): BatchSystem {
     for (const dir of submitOptions.writableDirs ?? []) await openTree(dir);
     const dir = await makeSubmissionDir(options.workDir, "htcondor", 0o777);
     for (const [index, job] of jobs.entries()) {
-      const script = taskScript(job, { setup: submitOptions.setup, redirect: false });
+      const script = taskScript(job, {
+        setup: submitOptions.setup,
+        redirect: false,
+        enterCwd: !transfer,
+      });
       await Deno.writeTextFile(join(dir, `task_${index}.sh`), script);
+      if (transfer) await stageInputs(job.transfer!, join(dir, `task_${index}.sh`));
     }
     const lines = [
       "universe = vanilla",
       "executable = /bin/bash",
-      `arguments = ${dir}/task_$(ProcId).sh`,
-      "transfer_executable = false",
-      "should_transfer_files = NO",
+      ...(transfer
+        ? [
+          // in the job's scratch directory: in/ holds its script and inputs
+          "arguments = in/task.sh",
+          "transfer_executable = false",
+          "should_transfer_files = YES",
+          "when_to_transfer_output = ON_EXIT",
+          // per job: `in` is read from and the outputs come back into the job's returnDir
+          "initialdir = $(job_dir)",
+          `transfer_input_files = ${[...jobs[0].transfer!.shared, "in"].join(", ")}`,
+          `transfer_output_files = ${jobs[0].transfer!.outputs.join(", ")}`,
+        ]
+        : [
+          `arguments = ${dir}/task_$(ProcId).sh`,
+          "transfer_executable = false",
+          "should_transfer_files = NO",
+        ]),
       "getenv = false",
       `log = ${dir}/events.log`,
       "output = $(job_stdout)",
@@ -122,10 +175,18 @@ export function htcondorBatchSystem(options: HTCondorOptions): BatchSystem {
         : []),
       ...(submitOptions.maxParallel ? [`max_materialize = ${submitOptions.maxParallel}`] : []),
       ...Object.entries(options.submitLines ?? {}).map(([key, value]) => `${key} = ${value}`),
-      // no initialdir from the list: late materialization (max_materialize) takes it as relative
-      // to the submit directory; the job script enters cwd itself
-      "queue job_stdout, job_stderr from (",
-      ...jobs.map((job) => `  ${job.stdout}, ${job.stderr}`),
+      // no initialdir from the list without file transfer: late materialization
+      // (max_materialize) takes it as relative to the submit directory; the job script enters
+      // cwd itself
+      ...(transfer
+        ? [
+          "queue job_stdout, job_stderr, job_dir from (",
+          ...jobs.map((job) => `  ${job.stdout}, ${job.stderr}, ${job.transfer!.returnDir}`),
+        ]
+        : [
+          "queue job_stdout, job_stderr from (",
+          ...jobs.map((job) => `  ${job.stdout}, ${job.stderr}`),
+        ]),
       ")",
       "",
     ];
@@ -289,6 +350,19 @@ export function parseEventLog(text: string): Map<string, CondorJobEvents> {
     }
   }
   return jobs;
+}
+
+/**
+ * A transferring job's returnDir with `in/` holding its script (`task.sh`) and its inputs, open
+ * to the job user (outputs are written back there as that user).
+ */
+async function stageInputs(transfer: JobTransfer, script: string): Promise<void> {
+  const inputs = join(transfer.returnDir, "in");
+  await Deno.mkdir(inputs, { recursive: true });
+  await Deno.chmod(transfer.returnDir, 0o777);
+  await Deno.chmod(inputs, 0o777);
+  await Deno.copyFile(script, join(inputs, "task.sh"));
+  for (const file of transfer.inputs) await Deno.copyFile(file, join(inputs, basename(file)));
 }
 
 /** Makes `dir` and every directory below it writable for everyone (the job user is another uid). */

@@ -10,6 +10,7 @@ export {
   type JobHandle,
   type JobSpec,
   type JobState,
+  type JobTransfer,
   type SubmitOptions,
 } from "./types.ts";
 export { slurmBatchSystem, type SlurmOptions } from "./slurm.ts";
@@ -23,6 +24,13 @@ export { daskBatchSystem, type DaskOptions } from "./dask.ts";
 export { waitForJobs, type WaitOptions } from "./wait.ts";
 export { serviceDownReason, serviceEnv, servicesDir } from "./services.ts";
 export { shellQuote } from "./_job_files.ts";
+export {
+  type Bundle,
+  type BundleOptions,
+  commandInBundle,
+  projectRoot,
+  stageBundle,
+} from "./bundle.ts";
 export {
   type BatchExecutorOptions,
   daskExecutor,

@@ -19,6 +19,25 @@ export interface JobSpec {
   readonly stdout: string;
   /** Absolute path of the job's standard error (parent directories are created). */
   readonly stderr: string;
+  /**
+   * Without a shared filesystem (HTCondor file transfer; the other systems refuse it): the job
+   * runs in its own scratch directory instead of `cwd`, with the files of `shared` (the same
+   * for every job of a submission) and `inputs` copied into it (`inputs` under `in/`), and its
+   * `outputs` (names relative to the scratch directory) are brought back into `returnDir`.
+   */
+  readonly transfer?: JobTransfer;
+}
+
+/** The files a job without a shared filesystem gets and gives back (see {@link JobSpec}). */
+export interface JobTransfer {
+  /** Absolute paths on the submitting machine, copied into the scratch directory. */
+  readonly shared: readonly string[];
+  /** Absolute paths of this job's own files, copied into `in/` of the scratch directory. */
+  readonly inputs: readonly string[];
+  /** Files or directories the job leaves in its scratch directory, brought back. */
+  readonly outputs: readonly string[];
+  /** Absolute directory the outputs come back into (created; one per job). */
+  readonly returnDir: string;
 }
 
 /** Options of one submission; a system ignores what it cannot express (documented per adapter). */

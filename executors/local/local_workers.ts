@@ -13,6 +13,9 @@ import {
   type ExecutorContext,
   type ExecutorItem,
   type ExecutorOutcome,
+  permissionFlags,
+  type PermissionSet,
+  workerPermissions,
 } from "@ristretto/core/plugin";
 import { InputError } from "@ristretto/core/errors";
 import { Channel } from "./_channel.ts";
@@ -41,18 +44,49 @@ export const WORK_PERMISSIONS: readonly string[] = [
   "--allow-net",
 ];
 
-/** `deno run <permissions> <repo>/cli/main.ts work` for this checkout. */
-export function defaultWorkCommand(): string[] {
+/**
+ * `deno run <permissions> <repo>/cli/main.ts work` for this checkout: with `permissions`, a
+ * sandboxed run's set (workers get it without `run`: they start no programs), else the broad
+ * {@link WORK_PERMISSIONS}.
+ */
+export function defaultWorkCommand(options: { permissions?: PermissionSet } = {}): string[] {
   const root = new URL("../../", import.meta.url);
   return [
     Deno.execPath(),
     "run",
-    ...WORK_PERMISSIONS,
+    ...(options.permissions
+      ? ["--no-prompt", ...permissionFlags(workerPermissions(options.permissions))]
+      : WORK_PERMISSIONS),
     "--config",
     fileURLToPath(new URL("deno.json", root)),
     fileURLToPath(new URL("cli/main.ts", root)),
     "work",
   ];
+}
+
+/** local-workers, whose worker processes can start before the run has planned its items. */
+export interface LocalWorkersExecutor extends Executor {
+  /**
+   * Starts the workers now, loading the command line while the caller plans the run (their
+   * start-up, ~0.7-1.3 s each, then overlaps planning); they wait for `run`. Call `stopIdle`
+   * when no `run` follows.
+   */
+  startEarly(): void;
+  /** Kills the workers started early that no run took. */
+  stopIdle(): Promise<void>;
+}
+
+/**
+ * Starts an executor's workers before planning when it can (local-workers); returns what stops
+ * those no run used (call it once the run is over).
+ */
+export function startWorkersEarly(executor: Executor): () => Promise<void> {
+  const early = executor as Partial<LocalWorkersExecutor>;
+  if (typeof early.startEarly !== "function" || typeof early.stopIdle !== "function") {
+    return () => Promise.resolve();
+  }
+  early.startEarly();
+  return () => early.stopIdle!();
 }
 
 /** Defaults of {@link localWorkersExecutor}. */
@@ -74,18 +108,10 @@ class Worker {
   #ready = false;
   #exited = false;
 
-  constructor(command: readonly string[], context: ExecutorContext, env?: Record<string, string>) {
-    this.#child = new Deno.Command(command[0], {
-      args: [
-        ...command.slice(1),
-        "--config",
-        context.config,
-        "--items",
-        context.itemsFile,
-        "--store",
-        context.store,
-        "--serve",
-      ],
+  /** Starts `argv` (a `work --serve` command line, or a warm start waiting for one). */
+  constructor(argv: readonly string[], env?: Record<string, string>) {
+    this.#child = new Deno.Command(argv[0], {
+      args: argv.slice(1),
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",
@@ -94,6 +120,13 @@ class Worker {
     this.#writer = this.#child.stdin.getWriter();
     this.#stderr = tail(this.#child.stderr);
     this.#reading = this.#readReplies();
+  }
+
+  /** Hands a warm start its arguments (the first line it reads); items may follow at once. */
+  begin(args: readonly string[]): void {
+    this.#writer.write(new TextEncoder().encode(JSON.stringify(args) + "\n")).catch(() => {
+      // The worker died; #readReplies reports it with the exit status.
+    });
   }
 
   /** Processes one item; resolves with the worker's reply, or a crash when it died. */
@@ -168,6 +201,35 @@ class Worker {
   }
 }
 
+/** The arguments of `work --serve` for a run, after the command's own. */
+function serveArgs(context: ExecutorContext): string[] {
+  return [
+    "--config",
+    context.config,
+    "--items",
+    context.itemsFile,
+    "--store",
+    context.store,
+    "--serve",
+  ];
+}
+
+const WARM_START = fileURLToPath(new URL("./_warm_start.ts", import.meta.url));
+
+/**
+ * The warm-start form of a `deno run ... cli/main.ts work` command: the script replaced by
+ * _warm_start.ts loading it, and the arguments after the script, to send once known; undefined
+ * for a command of another shape (it then starts when the run does).
+ */
+function warmForm(command: readonly string[]): { argv: string[]; args: string[] } | undefined {
+  const script = command.findIndex((word) => /[\\/]cli[\\/]main\.ts$/.test(word));
+  if (script < 2 || command[1] !== "run") return undefined;
+  return {
+    argv: [...command.slice(0, script), WARM_START, command[script]],
+    args: command.slice(script + 1),
+  };
+}
+
 /** Reads a stream to its end, keeping the last 4 kB (for error messages). */
 async function tail(stream: ReadableStream<Uint8Array>): Promise<string> {
   const decoder = new TextDecoder();
@@ -183,12 +245,31 @@ async function tail(stream: ReadableStream<Uint8Array>): Promise<string> {
  * item is retried `retries` times after `retryDelay` (on any worker); a worker that dies is
  * replaced. Interrupting (context.signal) kills the workers.
  */
-export function localWorkersExecutor(options: LocalWorkersOptions = {}): Executor {
+export function localWorkersExecutor(options: LocalWorkersOptions = {}): LocalWorkersExecutor {
   const workers = options.workers ?? localWorkersDefaults.workers;
   if (!(Number.isInteger(workers) && workers >= 1)) {
     throw new RangeError(`Cannot create local-workers: workers must be >= 1, got ${workers}`);
   }
+  // Workers started by startEarly(), waiting for the arguments of the run.
+  const warm: Worker[] = [];
+  let warmArgs: string[] = [];
+  // Kills in flight are kept: a later call (the run's end) waits for those of an abort too.
+  let stopping = Promise.resolve();
+  const stopIdle = () => {
+    const idle = warm.splice(0);
+    stopping = Promise.all([stopping, ...idle.map((worker) => worker.kill())]).then(() => {});
+    return stopping;
+  };
   return {
+    startEarly() {
+      const command = options.command ?? defaultWorkCommand();
+      const form = warmForm(command);
+      const allowed = Deno.permissions.querySync({ name: "run", command: command[0] }).state;
+      if (!form || allowed !== "granted" || warm.length > 0) return;
+      warmArgs = form.args;
+      for (let i = 0; i < workers; i++) warm.push(new Worker(form.argv, options.env));
+    },
+    stopIdle,
     kind: "executor",
     name: "local-workers",
     version: "0.1.0",
@@ -207,7 +288,17 @@ export function localWorkersExecutor(options: LocalWorkersOptions = {}): Executo
         );
       }
       const outcomes = new Channel<ExecutorOutcome>();
-      const queue = items.map((item) => ({ item, attempts: 0 }));
+      type Task = { item: ExecutorItem; attempts: number };
+      const tasks: Task[] = items.map((item) => ({ item, attempts: 0 }));
+      const slotCount = Math.min(workers, items.length);
+      // Each worker takes a contiguous run of items (sorted by key: a file's ranges follow each
+      // other), so it keeps that file open and reads each basket once; an idle worker takes the
+      // back half of the longest run left. Retries go to a shared queue taken first.
+      const runs = Array.from({ length: slotCount }, (_, i) => ({
+        next: Math.floor((i * tasks.length) / slotCount),
+        end: Math.floor(((i + 1) * tasks.length) / slotCount),
+      }));
+      const retryQueue: Task[] = [];
       const live = new Set<Worker>();
       const timers = new Set<ReturnType<typeof setTimeout>>();
       let inFlight = 0;
@@ -226,20 +317,37 @@ export function localWorkersExecutor(options: LocalWorkersOptions = {}): Executo
       const stopped = () => closing || context.signal?.aborted === true;
       const abort = () => {
         for (const worker of live) worker.kill();
+        stopIdle();
         notify();
       };
       context.signal?.addEventListener("abort", abort, { once: true });
 
-      // The next task, waiting while others may still requeue one; undefined when all is done.
-      const take = async () => {
+      const nextOf = (slot: number): Task | undefined => {
+        if (retryQueue.length > 0) return retryQueue.shift()!;
+        const own = runs[slot];
+        if (own.next < own.end) return tasks[own.next++];
+        let longest = own;
+        for (const run of runs) {
+          if (run.end - run.next > longest.end - longest.next) longest = run;
+        }
+        const left = longest.end - longest.next;
+        if (left === 0) return undefined;
+        own.next = longest.end - Math.ceil(left / 2);
+        own.end = longest.end;
+        longest.end = own.next;
+        return tasks[own.next++];
+      };
+      // The next task of a slot, waiting while others may still requeue one; undefined at the end.
+      const take = async (slot: number) => {
         while (true) {
           if (stopped()) return undefined;
-          if (queue.length > 0) return queue.shift()!;
+          const task = nextOf(slot);
+          if (task) return task;
           if (inFlight === 0 && waitingRetries === 0) return undefined;
           await new Promise<void>((resolve) => waiters.push(resolve));
         }
       };
-      const finish = (task: { item: ExecutorItem; attempts: number }, reply: Reply) => {
+      const finish = (task: Task, reply: Reply) => {
         if (reply.ok) {
           done++;
           outcomes.push({ item: task.item, ok: true, attempts: task.attempts });
@@ -251,7 +359,7 @@ export function localWorkersExecutor(options: LocalWorkersOptions = {}): Executo
           const timer = setTimeout(() => {
             timers.delete(timer);
             waitingRetries--;
-            queue.push(task);
+            retryQueue.push(task);
             notify();
           }, context.retryDelay(task.attempts + 1));
           timers.add(timer);
@@ -260,11 +368,11 @@ export function localWorkersExecutor(options: LocalWorkersOptions = {}): Executo
         failed++;
         outcomes.push({ item: task.item, ok: false, error: reply.error, attempts: task.attempts });
       };
-      const slot = async () => {
+      const slot = async (index: number) => {
         let worker: Worker | undefined;
         try {
           while (true) {
-            const task = await take();
+            const task = await take(index);
             if (!task) break;
             if (fatal !== undefined) {
               failed++;
@@ -272,7 +380,9 @@ export function localWorkersExecutor(options: LocalWorkersOptions = {}): Executo
               continue;
             }
             if (!worker) {
-              worker = new Worker(command, context, options.env);
+              worker = warm.shift();
+              if (worker) worker.begin([...warmArgs, ...serveArgs(context)]);
+              else worker = new Worker([...command, ...serveArgs(context)], options.env);
               live.add(worker);
             }
             task.attempts++;
@@ -297,7 +407,7 @@ export function localWorkersExecutor(options: LocalWorkersOptions = {}): Executo
         }
       };
       const slots = Promise.all(
-        Array.from({ length: Math.min(workers, items.length) }, () => slot()),
+        Array.from({ length: slotCount }, (_, index) => slot(index)),
       ).finally(() => outcomes.close());
       try {
         while (true) {
@@ -308,13 +418,15 @@ export function localWorkersExecutor(options: LocalWorkersOptions = {}): Executo
       } finally {
         // Early exit (the consumer stopped, or an abort): stop everything we started.
         closing = true;
-        queue.length = 0;
+        retryQueue.length = 0;
+        for (const run of runs) run.next = run.end;
         for (const timer of timers) clearTimeout(timer);
         timers.clear();
         waitingRetries = 0;
         for (const worker of live) await worker.kill();
         notify();
         await slots;
+        await stopIdle(); // started early, not needed (fewer items than workers)
         context.signal?.removeEventListener("abort", abort);
       }
     },

@@ -6,7 +6,9 @@ export { defaults, inProcessExecutor, type InProcessOptions } from "./in_process
 export {
   defaultWorkCommand,
   localWorkersDefaults,
+  type LocalWorkersExecutor,
   localWorkersExecutor,
   type LocalWorkersOptions,
+  startWorkersEarly,
   WORK_PERMISSIONS,
 } from "./local_workers.ts";

@@ -4,7 +4,8 @@
  * inputs (for clamping). Shared by the weight providers, calibrators and cuts of this package.
  * @module
  */
-import { existsSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parameterAt } from "@ristretto/core/config";
@@ -20,6 +21,11 @@ import { LumiMask } from "./lumi/lumi_mask.ts";
 
 /** The parameter naming the folder of the correction payloads. */
 export const CORRECTIONS_DIR_PARAMETER = "correctionsDir";
+/**
+ * The parameter naming a second folder, searched for a relative payload that
+ * {@link correctionsDir} does not hold (the example's toy payloads, when the CMS ones are absent).
+ */
+export const CORRECTIONS_FALLBACK_DIR_PARAMETER = "correctionsFallbackDir";
 
 /**
  * The folder relative payload paths resolve against: the parameter `correctionsDir` (relative
@@ -48,8 +54,27 @@ function envVariable(name: string): string | undefined {
 }
 
 /**
- * The absolute path of a payload named in the parameters (absolute paths kept, relative ones
- * under {@link correctionsDir}).
+ * The absolute path of an existing payload named in the parameters: absolute paths kept,
+ * relative ones under {@link correctionsDir}, else under `correctionsFallbackDir` when set;
+ * undefined when neither holds it.
+ */
+export function findPayload(
+  parameters: Readonly<Record<string, unknown>>,
+  file: string,
+): string | undefined {
+  if (isAbsolute(file)) return existsSync(file) ? file : undefined;
+  const path = resolve(correctionsDir(parameters), file);
+  if (existsSync(path)) return path;
+  const fallback = parameterAt(parameters, CORRECTIONS_FALLBACK_DIR_PARAMETER);
+  if (typeof fallback === "string" && fallback !== "") {
+    const second = resolve(fallback, file);
+    if (existsSync(second)) return second;
+  }
+  return undefined;
+}
+
+/**
+ * The absolute path of a payload named in the parameters (see {@link findPayload}).
  * @throws InputError (CORRECTIONS_MISSING_FILE) naming the file and the parameters to set.
  */
 export function payloadPath(
@@ -57,16 +82,15 @@ export function payloadPath(
   file: string,
   parameter: string,
 ): string {
+  const found = findPayload(parameters, file);
+  if (found) return found;
   const path = isAbsolute(file) ? file : resolve(correctionsDir(parameters), file);
-  if (!existsSync(path)) {
-    throw new InputError(
-      "CORRECTIONS_MISSING_FILE",
-      `Cannot load "${path}" (parameter ${parameter}): the file does not exist; set the parameter ` +
-        `${CORRECTIONS_DIR_PARAMETER} or the environment variable RISTRETTO_CORRECTIONS to the ` +
-        `folder holding the CMS correction payloads, or give ${parameter} as an absolute path`,
-    );
-  }
-  return path;
+  throw new InputError(
+    "CORRECTIONS_MISSING_FILE",
+    `Cannot load "${path}" (parameter ${parameter}): the file does not exist; set the parameter ` +
+      `${CORRECTIONS_DIR_PARAMETER} or the environment variable RISTRETTO_CORRECTIONS to the ` +
+      `folder holding the CMS correction payloads, or give ${parameter} as an absolute path`,
+  );
 }
 
 // Payloads are read once per process: every chunk of a run shares them.
@@ -251,4 +275,70 @@ export function clampInto(value: number, domain: InputDomain): number {
   if (value < domain.low) return domain.low;
   if (value >= domain.high) return domain.high - Math.max(Math.abs(domain.high), 1) * 1e-9;
   return value;
+}
+
+// Digests are computed once per file version (path, size, times, inode) per process.
+const digests = new Map<string, string>();
+
+/** The SHA-256 of a file's bytes (hex), memoised while its size, times and inode are unchanged. */
+export function payloadDigest(path: string): string {
+  const info = statSync(path);
+  const key =
+    `${path}\u0000${info.size}\u0000${info.mtimeMs}\u0000${info.ctimeMs}\u0000${info.ino}`;
+  let digest = digests.get(key);
+  if (!digest) {
+    digest = createHash("sha256").update(readFileSync(path)).digest("hex");
+    digests.set(key, digest);
+  }
+  return digest;
+}
+
+/**
+ * A plugin's cache key: its own settings plus the SHA-256 of every payload its parameters
+ * name, `corrections.<year>.<name>.file` (and nested `file`s) for each period and each of
+ * `names` (or, with
+ * `parameter`, the file at `<parameter>.<year>`, e.g. `lumiMask.2018`), so a payload whose
+ * bytes change recomputes the work items. Absent files count as "missing" (using them fails
+ * later, with a clear error); without parameters only the settings count.
+ */
+export function payloadCacheKey(
+  settings: unknown,
+  parameters: Readonly<Record<string, unknown>> | undefined,
+  options: { readonly names?: readonly string[]; readonly parameter?: string },
+): string {
+  const payloads: Record<string, string> = {};
+  const digestOf = (file: unknown): string => {
+    if (typeof file !== "string" || file === "") return "none";
+    const path = findPayload(parameters!, file);
+    return path ? `${file}:${payloadDigest(path)}` : `${file}:missing`;
+  };
+  if (parameters && options.names) {
+    const byPeriod = parameterAt(parameters, "corrections");
+    if (isMap(byPeriod)) {
+      for (const [period, byName] of Object.entries(byPeriod)) {
+        if (!isMap(byName)) continue;
+        for (const name of options.names) {
+          const entry = byName[name];
+          if (!isMap(entry)) continue;
+          // Every `file` in the entry: its own, and nested ones (e.g. btag efficiency.file).
+          const walk = (map: Record<string, unknown>, at: string): void => {
+            if ("file" in map) payloads[at] = digestOf(map.file);
+            for (const [key, value] of Object.entries(map)) {
+              if (isMap(value)) walk(value, `${at}.${key}`);
+            }
+          };
+          walk(entry, `${period}.${name}`);
+        }
+      }
+    }
+  }
+  if (parameters && options.parameter) {
+    const byPeriod = parameterAt(parameters, options.parameter);
+    if (isMap(byPeriod)) {
+      for (const [period, file] of Object.entries(byPeriod)) {
+        payloads[`${options.parameter}.${period}`] = digestOf(file);
+      }
+    }
+  }
+  return JSON.stringify({ settings, payloads });
 }

@@ -11,3 +11,6 @@ export * from "./calibrators/mod.ts";
 export * from "./weights/mod.ts";
 export * from "./cuts/mod.ts";
 export { correctionsDir } from "./_payloads.ts";
+
+// The package as a plugin package: `export default` is its PluginFactory.
+export { cmsPlugins, cmsPlugins as default } from "./install.ts";

@@ -54,3 +54,6 @@ export {
 } from "./rucio.ts";
 export { expandGlob, globToRegExp, localSource } from "./local.ts";
 export { type HttpListingOptions, httpListingSource, parseIndexLinks } from "./http.ts";
+
+// The package as a plugin package: `export default` is its PluginFactory.
+export { datasetPlugins, datasetPlugins as default } from "./install.ts";

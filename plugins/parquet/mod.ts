@@ -17,3 +17,7 @@ export {
   writeParquet,
   type WriteParquetOptions,
 } from "./writer.ts";
+
+// The package as a plugin package: `export default` is its PluginFactory.
+export { parquetColumnsWriter } from "./columns_writer.ts";
+export { parquetPlugins, parquetPlugins as default } from "./install.ts";

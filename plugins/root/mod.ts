@@ -66,3 +66,7 @@ export {
   writeHistogram,
   writeHistogramFile,
 } from "./hist_writer.ts";
+export { ROOT_TREE_WRITER_VERSION, rootTreeWriter } from "./tree_writer_plugin.ts";
+
+// The package as a plugin package: `export default` is its PluginFactory.
+export { rootPlugins, rootPlugins as default } from "./install.ts";

@@ -24,3 +24,6 @@ export {
   type XRootDStat,
 } from "./xrootd_file.ts";
 export { httpByteSource, XROOTD_CLIENT_VERSION, xrootdByteSource } from "./providers.ts";
+
+// The package as a plugin package: `export default` is its PluginFactory.
+export { type XRootDPluginOptions, xrootdPlugins, xrootdPlugins as default } from "./install.ts";

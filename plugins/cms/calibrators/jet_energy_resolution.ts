@@ -7,7 +7,13 @@ import type { Events } from "@ristretto/core/events";
 import { InputError } from "@ristretto/core/errors";
 import { API_VERSION, type CalibrationContext, type Calibrator } from "@ristretto/core/plugin";
 import { type Correction, parseCorrectionSet } from "@ristretto/correctionlib";
-import { correctionSetAt, payloadPath, periodSettings, stringSetting } from "../_payloads.ts";
+import {
+  correctionSetAt,
+  payloadCacheKey,
+  payloadPath,
+  periodSettings,
+  stringSetting,
+} from "../_payloads.ts";
 import { scaleJetsBy } from "./_scale_jets.ts";
 
 /** Options of {@link jetEnergyResolution}. */
@@ -147,7 +153,8 @@ export function jetEnergyResolution(options: JetEnergyResolutionOptions = {}): C
       `${settings.met}_pt`,
       `${settings.met}_phi`,
     ],
-    cacheKey: () => JSON.stringify(settings),
+    // The settings and the payloads' digests: a changed file recomputes the work items.
+    cacheKey: (parameters) => payloadCacheKey(settings, parameters, { names: ["jer"] }),
     calibrate(events: Events, context: CalibrationContext & { variation?: string }): Events {
       if (!context.dataset.isMC) return events;
       const { variation } = context;

@@ -5,7 +5,13 @@
 import type { Events } from "@ristretto/core/events";
 import { InputError } from "@ristretto/core/errors";
 import { API_VERSION, type CalibrationContext, type Calibrator } from "@ristretto/core/plugin";
-import { correctionSetAt, payloadPath, periodSettings, stringSetting } from "../_payloads.ts";
+import {
+  correctionSetAt,
+  payloadCacheKey,
+  payloadPath,
+  periodSettings,
+  stringSetting,
+} from "../_payloads.ts";
 import { scaleJetsBy } from "./_scale_jets.ts";
 
 /** The uncertainty sources of the 2018 UL (Summer19UL18_V5) JES file. */
@@ -108,7 +114,8 @@ export function jetEnergyScale(options: JetEnergyScaleOptions = {}): Calibrator 
       `${settings.met}_pt`,
       `${settings.met}_phi`,
     ],
-    cacheKey: () => JSON.stringify(settings),
+    // The settings and the payloads' digests: a changed file recomputes the work items.
+    cacheKey: (parameters) => payloadCacheKey(settings, parameters, { names: ["jes"] }),
     calibrate(events: Events, context: CalibrationContext & { variation?: string }): Events {
       const { variation } = context;
       if (variation === undefined) return events;

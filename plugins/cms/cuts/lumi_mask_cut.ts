@@ -6,7 +6,7 @@ import type { Events } from "@ristretto/core/events";
 import { parameterAt } from "@ristretto/core/config";
 import { didYouMean, InputError } from "@ristretto/core/errors";
 import { API_VERSION, type CalibrationContext, type CutProvider } from "@ristretto/core/plugin";
-import { isMap, lumiMaskAt, payloadPath } from "../_payloads.ts";
+import { isMap, lumiMaskAt, payloadCacheKey, payloadPath } from "../_payloads.ts";
 
 /** Options of {@link lumiMaskCut}. */
 export interface LumiMaskCutOptions {
@@ -42,6 +42,9 @@ export function lumiMaskCut(options: LumiMaskCutOptions = {}): CutProvider {
     apiVersion: API_VERSION,
     cuts: [settings.cut],
     inputs: ["run", "luminosityBlock"],
+    // The golden JSONs' digests: a changed file recomputes the work items.
+    cacheKey: (parameters) =>
+      payloadCacheKey(settings, parameters, { parameter: settings.parameter }),
     mask(
       name: string,
       events: Events,

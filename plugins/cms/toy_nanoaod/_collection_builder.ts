@@ -7,7 +7,7 @@
 import type { Column } from "@ristretto/core/columns";
 
 /** How a field is stored, as NanoAOD does: Float_t, Int_t, Bool_t, UChar_t. */
-export type FieldType = "float32" | "int32" | "bool" | "uint8";
+export type FieldType = "float32" | "int32" | "int16" | "bool" | "uint8";
 
 /** One branch of a collection, e.g. `{ name: "pt", type: "float32" }` for `Muon_pt`. */
 export interface FieldSpec {
@@ -20,11 +20,12 @@ export interface FieldSpec {
 /** Most objects one event may hold; more are dropped (softest first would need a sort first). */
 const MAX_STAGED = 96;
 
-type OutputArray = Float32Array | Int32Array | Uint8Array;
+type OutputArray = Float32Array | Int32Array | Int16Array | Uint8Array;
 
 function allocate(type: FieldType, length: number): OutputArray {
   if (type === "float32") return new Float32Array(length);
   if (type === "int32") return new Int32Array(length);
+  if (type === "int16") return new Int16Array(length);
   return new Uint8Array(length);
 }
 
@@ -37,10 +38,12 @@ export class CollectionBuilder {
   /** Number of objects staged in the current event. */
   count = 0;
   #order = new Int32Array(MAX_STAGED);
+  #position = new Int32Array(MAX_STAGED);
   #outputs: OutputArray[];
   #stagedList: Float64Array[];
   #floatFields: number[] = [];
   #intFields: number[] = [];
+  #shortFields: number[] = [];
   #byteFields: number[] = [];
   #counts: Uint32Array;
   #events = 0;
@@ -60,6 +63,7 @@ export class CollectionBuilder {
     fields.forEach((field, f) => {
       if (field.type === "float32") this.#floatFields.push(f);
       else if (field.type === "int32") this.#intFields.push(f);
+      else if (field.type === "int16") this.#shortFields.push(f);
       else this.#byteFields.push(f);
     });
     const capacity = Math.max(16, Math.ceil(events * expectedPerEvent));
@@ -96,12 +100,24 @@ export class CollectionBuilder {
     for (const f of this.#intFields) {
       copySorted(this.#stagedList[f], outputs[f] as Int32Array, order, n, start);
     }
+    for (const f of this.#shortFields) {
+      copySorted(this.#stagedList[f], outputs[f] as Int16Array, order, n, start);
+    }
     for (const f of this.#byteFields) {
       copySorted(this.#stagedList[f], outputs[f] as Uint8Array, order, n, start);
     }
+    for (let i = 0; i < n; i++) this.#position[order[i]] = i;
     this.#length += n;
     this.#counts[this.#events++] = n;
     this.count = 0;
+  }
+
+  /**
+   * Where the object staged at `stagedIndex` landed in its event after the last commit's pt
+   * sort (for index branches such as `Jet_genJetIdx` that point into this collection).
+   */
+  committedPosition(stagedIndex: number): number {
+    return this.#position[stagedIndex];
   }
 
   /** Forgets the current event's staged objects (a rejected event). */
@@ -134,7 +150,7 @@ export class CollectionBuilder {
   }
 }
 
-function copySorted<T extends Float32Array | Int32Array | Uint8Array>(
+function copySorted<T extends Float32Array | Int32Array | Int16Array | Uint8Array>(
   source: Float64Array,
   target: T,
   order: Int32Array,

@@ -79,7 +79,21 @@ const JET_FIELDS: FieldSpec[] = [
   { name: "area", type: "float32" },
   { name: "rawFactor", type: "float32" },
   { name: "hadronFlavour", type: "int32", mcOnly: true },
+  // Index into GenJet (-1: no generator-level jet, e.g. a pileup jet), Short_t as in NanoAOD.
+  { name: "genJetIdx", type: "int16", mcOnly: true },
 ];
+
+/** Generator-level jets (ak4GenJetsNoNu): the true momentum of the partons' jets. */
+const GEN_JET_FIELDS: FieldSpec[] = [
+  { name: "pt", type: "float32", mcOnly: true },
+  { name: "eta", type: "float32", mcOnly: true },
+  { name: "phi", type: "float32", mcOnly: true },
+  { name: "mass", type: "float32", mcOnly: true },
+  { name: "hadronFlavour", type: "int32", mcOnly: true },
+];
+
+/** NanoAOD stores generator-level jets above this pt (GeV). */
+const GEN_JET_MIN_PT = 10;
 
 /** Kinds of jets: from the hard process, extra radiation, or another pp collision. */
 const HARD = 0;
@@ -94,6 +108,7 @@ export class ToyEventGenerator {
   readonly muons: CollectionBuilder;
   readonly electrons: CollectionBuilder;
   readonly jets: CollectionBuilder;
+  readonly genJets: CollectionBuilder;
   /** Event-level results of the last finished event. */
   nTrueInt = 0;
   nPU = 0;
@@ -108,6 +123,11 @@ export class ToyEventGenerator {
   hltEle32 = 0;
 
   readonly #random: Random;
+  /**
+   * A second stream for generator-level quantities added later (gen-jet masses): drawing them
+   * from #random would shift every number after them and change all existing branches.
+   */
+  readonly #truth: Random;
   readonly #smearing: boolean;
   readonly #pileupMean: number;
   // Transverse momentum of the neutrinos (gen MET) and of the reco MET being built.
@@ -127,13 +147,19 @@ export class ToyEventGenerator {
   readonly #second = fourVector();
   readonly #object = fourVector();
 
-  constructor(random: Random, events: number, options: { smearing: boolean; pileupMean: number }) {
+  constructor(
+    random: Random,
+    events: number,
+    options: { smearing: boolean; pileupMean: number; truth: Random },
+  ) {
     this.#random = random;
+    this.#truth = options.truth;
     this.#smearing = options.smearing;
     this.#pileupMean = options.pileupMean;
     this.muons = new CollectionBuilder("Muon", MUON_FIELDS, events, 1.5);
     this.electrons = new CollectionBuilder("Electron", ELECTRON_FIELDS, events, 1.5);
     this.jets = new CollectionBuilder("Jet", JET_FIELDS, events, 6);
+    this.genJets = new CollectionBuilder("GenJet", GEN_JET_FIELDS, events, 5);
   }
 
   /** Generates one event of `process` (staged, not yet committed). */
@@ -164,6 +190,12 @@ export class ToyEventGenerator {
   commit(): void {
     this.muons.commit();
     this.electrons.commit();
+    // GenJet first: its pt sort decides where each Jet_genJetIdx points.
+    this.genJets.commit();
+    const genJetIdx = this.jets.staged.genJetIdx;
+    for (let k = 0; k < this.jets.count; k++) {
+      if (genJetIdx[k] >= 0) genJetIdx[k] = this.genJets.committedPosition(genJetIdx[k]);
+    }
     this.jets.commit();
   }
 
@@ -397,7 +429,7 @@ export class ToyEventGenerator {
     // remove it by Delta R or by the lepton veto bit of jetId.
     if (prompt && r.chance(0.7)) {
       const jetPt = pt * r.gaussian(1.0, 0.05);
-      if (jetPt >= 15) this.#stageJet(jetPt, eta, phi, 0, 0.1, 2, 7);
+      if (jetPt >= 15) this.#stageJet(jetPt, eta, phi, 0, 0.1, 2, 7, -1);
     }
   }
 
@@ -409,6 +441,9 @@ export class ToyEventGenerator {
     const phi = phiOf(p);
     const absEta = Math.abs(eta);
     if (absEta > 4.7) return;
+    // Jets of the hard process and the underlying event have a generator-level jet at the
+    // true momentum; pileup jets come from another collision and have none.
+    const genIndex = kind === PILEUP ? -1 : this.#stageGenJet(truePt, eta, phi, flavour);
     let resolution = 0;
     if (this.#smearing) {
       // Calorimeter jet resolution: noise, stochastic and constant terms; worse beyond the tracker.
@@ -429,7 +464,7 @@ export class ToyEventGenerator {
     const puId = kind === PILEUP
       ? (v < 0.6 ? 0 : v < 0.8 ? 4 : v < 0.9 ? 6 : 7)
       : (v < 0.9 ? 7 : v < 0.95 ? 6 : v < 0.98 ? 4 : 0);
-    this.#stageJet(recoPt, recoEta, recoPhi, flavour, jetMass, jetId, puId);
+    this.#stageJet(recoPt, recoEta, recoPhi, flavour, jetMass, jetId, puId, genIndex);
     // About a fifth of b jets hold a (non-isolated) lepton from the semileptonic b decay.
     if (flavour === 5 && r.chance(0.2)) {
       const leptonPt = recoPt * r.range(0.05, 0.35);
@@ -454,6 +489,7 @@ export class ToyEventGenerator {
     mass: number,
     jetId: number,
     puId: number,
+    genIndex: number,
   ): void {
     const r = this.#random;
     const k = this.jets.add();
@@ -470,6 +506,21 @@ export class ToyEventGenerator {
     s.area[k] = r.gaussian(0.5, 0.02);
     s.rawFactor[k] = Math.min(0.5, Math.max(0, r.gaussian(0.04 + 1.5 / pt, 0.02)));
     s.hadronFlavour[k] = flavour;
+    s.genJetIdx[k] = genIndex;
+  }
+
+  /** Stages a generator-level jet; its staging index, or -1 below the NanoAOD threshold. */
+  #stageGenJet(pt: number, eta: number, phi: number, flavour: number): number {
+    if (pt < GEN_JET_MIN_PT) return -1;
+    const k = this.genJets.add();
+    if (k < 0) return -1;
+    const s = this.genJets.staged;
+    s.pt[k] = pt;
+    s.eta[k] = eta;
+    s.phi[k] = phi;
+    s.mass[k] = pt * Math.max(0.02, this.#truth.gaussian(0.1, 0.04)) + (flavour === 5 ? 3 : 0);
+    s.hadronFlavour[k] = flavour;
+    return k;
   }
 
   /** DeepJet b-tag score: b jets mostly above 0.7, c jets sometimes, light jets rarely. */

@@ -15,11 +15,16 @@ export class Random {
   #spareGaussian = 0;
   #hasSpare = false;
 
-  /** Any integer (or integer-valued double) seed; equal seeds give equal streams. */
-  constructor(seed: number) {
+  /**
+   * Any integer (or integer-valued double) seed; equal seeds give equal streams. `stream`
+   * picks an independent stream of the same seed (0, the default, is the seed's own), so new
+   * quantities can be drawn without shifting the numbers already drawn from stream 0.
+   */
+  constructor(seed: number, stream = 0) {
     // splitmix32 spreads a possibly tiny seed over the 128-bit state (an all-zero state is
     // a fixed point of xoshiro). The high and low halves of a double seed both count.
-    let x = (seed >>> 0) ^ Math.imul(Math.floor(seed / 4294967296) >>> 0, 0x9e3779b9);
+    let x = (seed >>> 0) ^ Math.imul(Math.floor(seed / 4294967296) >>> 0, 0x9e3779b9) ^
+      Math.imul(stream >>> 0, 0x6c8e9cf5);
     const next = () => {
       x = (x + 0x9e3779b9) | 0;
       let z = x;

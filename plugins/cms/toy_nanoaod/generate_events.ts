@@ -31,6 +31,9 @@ export interface GenerateOptions {
   smearing?: boolean;
 }
 
+/** The random stream (of the same seed) of the generator-level quantities added later. */
+const TRUTH_STREAM = 1;
+
 /** Every process name `generateEvents` accepts. */
 export const TOY_PROCESS_NAMES: readonly ToyProcess[] = [...SIMULATED_PROCESSES, "data"];
 
@@ -43,10 +46,14 @@ export const TOY_PROCESS_NAMES: readonly ToyProcess[] = [...SIMULATED_PROCESSES,
  * HLT_Ele32_WPTight_Gsf (Bool as Uint8Array), and the collections Muon (pt, eta, phi, mass,
  * charge, looseId, mediumId, tightId, pfRelIso03_all, pfRelIso04_all, genPartFlav),
  * Electron (pt, eta, phi, mass, charge, cutBased, pfRelIso03_all, deltaEtaSC, genPartFlav)
- * and Jet (pt, eta, phi, mass, btagDeepFlavB, jetId, puId, area, rawFactor, hadronFlavour),
- * each with a UInt32 counter `n<Name>` and jagged fields sharing one offsets array, sorted by
- * pt descending. "data" has no simulation-only branches (genWeight, Pileup_*, GenMET_*,
- * *_genPartFlav, Jet_hadronFlavour).
+ * Jet (pt, eta, phi, mass, btagDeepFlavB, jetId, puId, area, rawFactor, hadronFlavour, and
+ * genJetIdx as Int16: the index of the jet's GenJet, -1 for pileup jets and jets without one)
+ * and GenJet (pt, eta, phi, mass, hadronFlavour: the true momentum of the jets of the hard
+ * process and the underlying event above 10 GeV, which the reco jets smear), each with a
+ * UInt32 counter `n<Name>` and jagged fields sharing one offsets array, sorted by pt
+ * descending. "data" has no simulation-only branches (genWeight, Pileup_*, GenMET_*,
+ * *_genPartFlav, Jet_hadronFlavour, Jet_genJetIdx, GenJet). The generator-level jets come
+ * from a second random stream of the seed, so adding them left every other branch as it was.
  *
  * @example
  * ```ts
@@ -78,6 +85,7 @@ export function generateEvents(process: ToyProcess, options: GenerateOptions): M
   const generator = new ToyEventGenerator(random, events, {
     smearing: options.smearing ?? true,
     pileupMean: pileupMean(year),
+    truth: new Random(options.seed, TRUTH_STREAM),
   });
 
   const run = new Uint32Array(events);
@@ -169,6 +177,7 @@ export function generateEvents(process: ToyProcess, options: GenerateOptions): M
   generator.muons.finish(columns, isMC);
   generator.electrons.finish(columns, isMC);
   generator.jets.finish(columns, isMC);
+  if (isMC) generator.genJets.finish(columns, isMC);
   return columns;
 }
 

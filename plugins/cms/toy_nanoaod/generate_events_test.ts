@@ -162,6 +162,13 @@ Deno.test("branch names and NanoAOD types; data has no simulation-only branches"
     Jet_area: "Float32Array",
     Jet_rawFactor: "Float32Array",
     Jet_hadronFlavour: "Int32Array",
+    Jet_genJetIdx: "Int16Array",
+    nGenJet: "Uint32Array",
+    GenJet_pt: "Float32Array",
+    GenJet_eta: "Float32Array",
+    GenJet_phi: "Float32Array",
+    GenJet_mass: "Float32Array",
+    GenJet_hadronFlavour: "Int32Array",
   };
   const simulationOnly = [
     "genWeight",
@@ -172,6 +179,13 @@ Deno.test("branch names and NanoAOD types; data has no simulation-only branches"
     "Muon_genPartFlav",
     "Electron_genPartFlav",
     "Jet_hadronFlavour",
+    "Jet_genJetIdx",
+    "nGenJet",
+    "GenJet_pt",
+    "GenJet_eta",
+    "GenJet_phi",
+    "GenJet_mass",
+    "GenJet_hadronFlavour",
   ];
   for (const process of TOY_PROCESS_NAMES) {
     const columns = generateEvents(process, { events: 300, seed: 5 });
@@ -364,4 +378,58 @@ Deno.test("bad process, year or event count: InputError", () => {
   );
   assert.throws(() => generateEvents("wjets", { events: 1, seed: 1, year: "1999" }), /known years/);
   assert.throws(() => generateEvents("wjets", { events: -1, seed: 1 }), InputError);
+});
+
+Deno.test("generator-level jets: Jet_genJetIdx points at the GenJet each reco jet smears", () => {
+  const columns = generateEvents("ttbar_semilep", { events: 4000, seed: 21 });
+  const jetPt = jaggedOf(columns, "Jet_pt");
+  const jetEta = jaggedOf(columns, "Jet_eta").content;
+  const jetPhi = jaggedOf(columns, "Jet_phi").content;
+  const jetFlavour = jaggedOf(columns, "Jet_hadronFlavour").content;
+  const genIndex = jaggedOf(columns, "Jet_genJetIdx").content;
+  const genPt = jaggedOf(columns, "GenJet_pt");
+  const genEta = jaggedOf(columns, "GenJet_eta").content;
+  const genPhi = jaggedOf(columns, "GenJet_phi").content;
+  const genFlavour = jaggedOf(columns, "GenJet_hadronFlavour").content;
+  let matched = 0;
+  let unmatched = 0;
+  let sumPull = 0;
+  let sumPull2 = 0;
+  for (let e = 0; e < 4000; e++) {
+    const genCount = genPt.offsets[e + 1] - genPt.offsets[e];
+    for (let k = genPt.offsets[e] + 1; k < genPt.offsets[e + 1]; k++) {
+      assert.ok(genPt.content[k] <= genPt.content[k - 1], "GenJet sorted by pt");
+    }
+    for (let j = jetPt.offsets[e]; j < jetPt.offsets[e + 1]; j++) {
+      const g = genIndex[j];
+      if (g < 0) {
+        unmatched++;
+        continue;
+      }
+      assert.ok(g < genCount, `event ${e}: index ${g} of ${genCount} gen jets`);
+      const k = genPt.offsets[e] + g;
+      // Same direction up to the 0.01 smearing of eta and phi, same flavour.
+      const dPhi = Math.abs(((jetPhi[j] - genPhi[k] + 3 * Math.PI) % (2 * Math.PI)) - Math.PI);
+      assert.ok(Math.hypot(jetEta[j] - genEta[k], dPhi) < 0.1, `event ${e}: jet near its gen jet`);
+      assert.equal(jetFlavour[j], genFlavour[k]);
+      assert.ok(genPt.content[k] >= 10, "gen jets above 10 GeV");
+      // The response (reco - gen) / gen in units of the detector resolution the generator
+      // documents: sqrt(2.5^2/pt^2 + 0.8^2/pt + 0.04^2), x1.3 beyond |eta| 2.5.
+      const pt = genPt.content[k];
+      const sigma = Math.sqrt(6.25 / (pt * pt) + 0.64 / pt + 0.0016) *
+        (Math.abs(genEta[k]) > 2.5 ? 1.3 : 1);
+      if (pt < 40) continue; // below, the 15 GeV reco threshold biases the response
+      const pull = (jetPt.content[j] - pt) / pt / sigma;
+      matched++;
+      sumPull += pull;
+      sumPull2 += pull * pull;
+    }
+  }
+  const mean = sumPull / matched;
+  const rms = Math.sqrt(sumPull2 / matched - mean * mean);
+  assert.ok(matched > 10_000, `${matched} matched jets above 40 GeV`);
+  assert.ok(Math.abs(mean) < 0.05, `unbiased response: mean pull ${mean}`);
+  assert.ok(Math.abs(rms - 1) < 0.05, `resolution as documented: pull RMS ${rms}`);
+  // Pileup jets (and electrons clustered as jets) have no gen jet.
+  assert.ok(unmatched > 0.02 * (matched + unmatched), `${unmatched} unmatched jets`);
 });

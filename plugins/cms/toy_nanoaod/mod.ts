@@ -26,3 +26,10 @@ export {
   TOY_YEARS,
 } from "./lumi_sections.ts";
 export { writeSample, type WriteSampleOptions } from "./write_sample.ts";
+export {
+  TOY_JES_SOURCES,
+  TOY_JET_RESOLUTION,
+  toyCorrectionPayloads,
+  type ToyPayload,
+  toyPayloadBytes,
+} from "./toy_corrections.ts";

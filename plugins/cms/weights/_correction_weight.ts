@@ -19,6 +19,7 @@ import {
   correctionFrom,
   inputDomains,
   isMap,
+  payloadCacheKey,
   periodSettings,
   stringSetting,
 } from "../_payloads.ts";
@@ -277,6 +278,8 @@ export function correctionWeightProvider(options: CorrectionWeightOptions): Weig
     apiVersion: API_VERSION,
     weights: options.weights,
     inputs: options.inputs,
+    // The payloads' digests: a changed file recomputes the work items.
+    cacheKey: (parameters) => payloadCacheKey(options, parameters, { names: options.weights }),
     compute(name: string, events: Events, context: CalibrationContext): WeightValues {
       if (!options.weights.includes(name)) {
         throw new InputError(

@@ -11,7 +11,13 @@ import {
   type WeightValues,
 } from "@ristretto/core/plugin";
 import type { CompoundCorrection, Correction } from "@ristretto/correctionlib";
-import { correctionFrom, isMap, periodSettings, stringSetting } from "../_payloads.ts";
+import {
+  correctionFrom,
+  isMap,
+  payloadCacheKey,
+  periodSettings,
+  stringSetting,
+} from "../_payloads.ts";
 import {
   evaluateRows,
   type InputSource,
@@ -147,6 +153,8 @@ export function btagFixedWpScaleFactors(options: BtagFixedWpOptions = {}): Weigh
     apiVersion: API_VERSION,
     weights: [settings.weight],
     inputs: settings.inputs,
+    // The payloads' digests: a changed file recomputes the work items.
+    cacheKey: (parameters) => payloadCacheKey(settings, parameters, { names: [settings.weight] }),
     compute(name: string, events: Events, context: CalibrationContext): WeightValues {
       if (name !== settings.weight) {
         throw new InputError(

@@ -11,7 +11,7 @@ import {
   type WeightValues,
 } from "@ristretto/core/plugin";
 import type { CompoundCorrection, Correction } from "@ristretto/correctionlib";
-import { correctionFrom, periodSettings } from "../_payloads.ts";
+import { correctionFrom, payloadCacheKey, periodSettings } from "../_payloads.ts";
 import {
   evaluateRows,
   type InputSource,
@@ -133,6 +133,8 @@ export function btagShapeScaleFactors(options: BtagShapeOptions = {}): WeightPro
     apiVersion: API_VERSION,
     weights,
     inputs: settings.inputs,
+    // The payloads' digests: a changed file recomputes the work items.
+    cacheKey: (parameters) => payloadCacheKey(settings, parameters, { names: weights }),
     compute(name: string, events: Events, context: CalibrationContext): WeightValues {
       if (!weights.includes(name)) {
         throw new InputError(
