@@ -13,17 +13,24 @@ import { localWorkersExecutor, startWorkersEarly } from "@ristretto/executor-loc
 import { builtinRegistry } from "../cli/builtins.ts";
 import { DEFAULT_PARAMETERS, setUpExample } from "./_example_setup.ts";
 
-/** Child processes of this one (Linux /proc). */
+/**
+ * This test's own workers: child processes of this one (Linux /proc) whose environment carries
+ * `MARK` (other test files run in this process too and start workers of their own).
+ */
+const MARK = `RISTRETTO_LOCAL_WORKERS_TEST=${crypto.randomUUID()}`;
 async function children(): Promise<number[]> {
   const pids: number[] = [];
   for (const entry of await readdir("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
     const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-    if (parent === Deno.pid) pids.push(Number(entry));
+    if (parent !== Deno.pid) continue;
+    const environ = await readFile(`/proc/${entry}/environ`, "utf8").catch(() => "");
+    if (environ.split("\0").includes(MARK)) pids.push(Number(entry));
   }
   return pids;
 }
+const env = Object.fromEntries([MARK.split("=")]);
 
 Deno.test({
   name: "local-workers started before planning: same merged bytes; idle ones stopped",
@@ -47,14 +54,14 @@ Deno.test({
         store: join(example.dir, "reference"),
       });
       const store = join(example.dir, "store");
-      const early = await run(localWorkersExecutor({ workers: 2 }), store);
+      const early = await run(localWorkersExecutor({ workers: 2, env }), store);
       deepEqual(early.failed, []);
       equal(early.computed, reference.items.length);
       deepEqual(mergedBytes(early), mergedBytes(reference));
       deepEqual(await children(), [], "no worker left after the run");
 
       // Everything stored: the run never calls the executor; its early workers are stopped.
-      const executor = localWorkersExecutor({ workers: 2 });
+      const executor = localWorkersExecutor({ workers: 2, env });
       const stopIdle = startWorkersEarly(executor);
       equal((await children()).length, 2, "two workers started early");
       const rerun = await runAnalysis(loaded, { registry, executor, chunkSize: 700, store });
