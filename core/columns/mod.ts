@@ -5,6 +5,7 @@
  */
 export type * from "./types.ts";
 export { eventCount, isJagged, jagged, offsetsFromCounts } from "./jagged.ts";
+export { LEAF_ARRAYS } from "./leaf_arrays.ts";
 export type { ExtremumOptions } from "./reduce.ts";
 export { all, any, argmax, argmin, counts, countTrue, max, min, sum } from "./reduce.ts";
 export type { FilterObjectsOptions } from "./filter.ts";

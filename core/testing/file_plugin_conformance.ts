@@ -7,6 +7,7 @@
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Column, NumericArray, NumericArrayConstructor } from "../columns/types.ts";
+import { LEAF_ARRAYS } from "../columns/leaf_arrays.ts";
 import { eventCount, isJagged } from "../columns/jagged.ts";
 import { openByteSource } from "../io/open_byte_source.ts";
 import type {
@@ -26,20 +27,7 @@ import {
   sameArray,
 } from "./_contract_checks.ts";
 
-/** The TypedArray each leaf type is read into. */
-export const LEAF_ARRAYS: Readonly<Record<LeafType, NumericArrayConstructor>> = {
-  bool: Uint8Array,
-  int8: Int8Array,
-  uint8: Uint8Array,
-  int16: Int16Array,
-  uint16: Uint16Array,
-  int32: Int32Array,
-  uint32: Uint32Array,
-  int64: BigInt64Array,
-  uint64: BigUint64Array,
-  float32: Float32Array,
-  float64: Float64Array,
-};
+export { LEAF_ARRAYS };
 
 /** A file for the reader suite. */
 export interface ReaderFixture {

@@ -7,7 +7,7 @@
  */
 import type { BranchInfo, LeafType } from "@ristretto/core/plugin";
 import type { Column, NumericArray } from "@ristretto/core/columns";
-import { isJagged } from "@ristretto/core/columns";
+import { isJagged, LEAF_ARRAYS } from "@ristretto/core/columns";
 import type { Codec } from "./_decompress.ts";
 import { FileSink, type KeyInfo } from "./_file_writer.ts";
 import { HIST_FILE_CLASSES, TREE_FILE_CLASSES } from "./_streamers.ts";
@@ -570,7 +570,7 @@ function _entriesOf(map: ReadonlyMap<string, Column>): number {
 
 /** The values as the TypedArray of a leaf type (a copy only when the type differs). */
 function _cast(a: NumericArray | Int32Array, type: LeafType): NumericArray {
-  const want = _CTOR[type];
+  const want = LEAF_ARRAYS[type];
   if (a instanceof want) return a;
   if (type === "bool" && a instanceof Uint8Array) return a;
   const big = type === "int64" || type === "uint64";
@@ -582,20 +582,6 @@ function _cast(a: NumericArray | Int32Array, type: LeafType): NumericArray {
   }
   return out;
 }
-
-const _CTOR = {
-  bool: Uint8Array,
-  int8: Int8Array,
-  uint8: Uint8Array,
-  int16: Int16Array,
-  uint16: Uint16Array,
-  int32: Int32Array,
-  uint32: Uint32Array,
-  int64: BigInt64Array,
-  uint64: BigUint64Array,
-  float32: Float32Array,
-  float64: Float64Array,
-} as const;
 
 function _concat(parts: Uint8Array[], total: number): Uint8Array {
   if (parts.length === 1) return parts[0];
