@@ -10,14 +10,7 @@ import type { Column, NumericArray, NumericArrayConstructor } from "../columns/t
 import { LEAF_ARRAYS } from "../columns/leaf_arrays.ts";
 import { eventCount, isJagged } from "../columns/jagged.ts";
 import { openByteSource } from "../io/open_byte_source.ts";
-import type {
-  BranchInfo,
-  ByteSource,
-  ColumnsWriter,
-  LeafType,
-  OpenedFile,
-  Reader,
-} from "../plugin/types.ts";
+import type { BranchInfo, ByteSource, ColumnsWriter, OpenedFile, Reader } from "../plugin/types.ts";
 import {
   checkIdentity,
   CheckList,
