@@ -20,6 +20,8 @@ import {
   serviceDownReason,
   slurmExecutor,
 } from "@ristretto/executor-batch";
+import { defaultWorkCommand } from "@ristretto/executor-local";
+import { runPermissions } from "../cli/commands/_sandbox.ts";
 import { builtinRegistry } from "../cli/builtins.ts";
 import { CLI_MAIN, DEFAULT_PARAMETERS, setUpExample } from "./_example_setup.ts";
 
@@ -220,6 +222,31 @@ Deno.test({
         ok(!script.includes(root), `the job script does not use ${root}:\n${script}`);
         ok(/ project\/cli\/main\.ts work /.test(script), script);
       }
+
+      // As a sandboxed `run --file-transfer` submits: the jobs get the run's derived
+      // permissions, whose paths (project, Deno's cache, store) must point into the bundle.
+      const sandboxedStore = join(example.dir, "sandboxed-store");
+      const permissions = await runPermissions(loaded, {
+        executor: "htcondor",
+        fileTransfer: true,
+        output: join(example.dir, "sandboxed-out"),
+        store: sandboxedStore,
+      });
+      const sandboxed = await runAnalysis(loaded, {
+        registry,
+        executor: htcondorExecutor({
+          fileTransfer: { stagingDir: join(example.dir, "bundles") },
+          command: defaultWorkCommand({ permissions }),
+          maxJobs: 2,
+          pollIntervalMs: 300,
+          timeoutMs: 600_000,
+        }),
+        chunkSize: CHUNK,
+        store: sandboxedStore,
+        retries: 0,
+      });
+      deepEqual(sandboxed.failed, []);
+      deepEqual(mergedBytes(sandboxed), mergedBytes(reference), "sandboxed jobs: same bytes");
     } finally {
       await Deno.remove(example.dir, { recursive: true });
     }

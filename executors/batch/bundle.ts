@@ -126,16 +126,31 @@ export async function stageBundle(options: BundleOptions): Promise<Bundle> {
 
 /**
  * A work command for the unpacked bundle: `deno` (or `bin/deno`) for the Deno binary, and every
- * path inside the project root as the same path under `project/`.
+ * path inside the project root as the same path under `project/`. Permission lists
+ * (`--allow-read=a,b`, write, ffi) keep their paths (inputs are read where they are) and also
+ * grant the bundle's copies: `project/...`, `deno_dir/...` for Deno's cache (`denoDir`), and the
+ * job's `in/` (its config and items) and `store/` (its results, sent back).
  */
 export function commandInBundle(
   command: readonly string[],
-  options: { root?: string; deno: string },
+  options: { root?: string; deno: string; denoDir?: string },
 ): string[] {
   const root = options.root ?? projectRoot();
+  const under = (path: string, folder: string, as: string) =>
+    path === folder || path.startsWith(`${folder}/`) ? join(as, relative(folder, path)) : undefined;
+  const inBundle = (path: string) =>
+    under(path, root, "project") ??
+      (options.denoDir ? under(path, options.denoDir, "deno_dir") : undefined);
   return command.map((word, index) => {
     if (index === 0) return options.deno;
-    if (word === root || word.startsWith(`${root}/`)) return join("project", relative(root, word));
-    return word;
+    const grant = /^--allow-(read|write|ffi)=(.+)$/.exec(word);
+    if (grant) {
+      const [, kind, list] = grant;
+      const paths = list.split(",");
+      const copies = paths.map(inBundle).filter((path): path is string => path !== undefined);
+      const job = kind === "read" ? ["in", "store"] : kind === "write" ? ["store"] : [];
+      return `--allow-${kind}=${[...new Set([...paths, ...copies, ...job])].join(",")}`;
+    }
+    return inBundle(word) ?? word;
   });
 }

@@ -12,6 +12,7 @@
 import { basename, join } from "node:path";
 import {
   API_VERSION,
+  denoCacheDir,
   type Executor,
   type ExecutorContext,
   type ExecutorItem,
@@ -201,7 +202,10 @@ function batchExecutor(
       let failed = 0;
       const runId = `${Date.now().toString(36)}-${crypto.randomUUID().slice(0, 6)}`;
       const [command, ...baseArgs] = bundle
-        ? commandInBundle(options.command ?? defaultWorkCommand(), { deno: bundle.deno })
+        ? commandInBundle(options.command ?? defaultWorkCommand(), {
+          deno: bundle.deno,
+          denoDir: denoCacheDir(),
+        })
         : options.command ?? defaultWorkCommand();
       // With file transfer: unpack the bundle in the scratch directory, use its DENO_DIR.
       const setup = bundle
@@ -261,7 +265,8 @@ function batchExecutor(
                   },
                 }
                 : {}),
-              env: { ...jobEnv, ...options.env },
+              // Plain stderr: its tail becomes the error message of failed items.
+              env: { NO_COLOR: "1", ...jobEnv, ...options.env },
               cwd: context.store,
               stdout: join(context.store, "logs", `${tag}-${index}.out`),
               stderr: join(context.store, "logs", `${tag}-${index}.err`),
