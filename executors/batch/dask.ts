@@ -19,14 +19,28 @@ import type { BatchSystem, JobHandle, JobSpec, JobState, SubmitOptions } from ".
 export interface DaskOptions {
   /** Scheduler address, e.g. `tcp://127.0.0.1:8786` (or `gateway`). */
   readonly scheduler?: string;
-  /** A dask-gateway server: the bridge connects to `cluster` or starts a new one. */
-  readonly gateway?: { readonly address: string; readonly cluster?: string };
+  /**
+   * A dask-gateway server: the bridge connects to `cluster`, or starts a new cluster that adapts
+   * between `workers.minimum` (default 1) and `workers.maximum` (default 4) workers.
+   */
+  readonly gateway?: DaskGateway;
+  /** Environment of the bridge (e.g. `DASK_GATEWAY__AUTH__TYPE`, `PYTHONPATH`). */
+  readonly env?: Readonly<Record<string, string>>;
   /** The Python with dask.distributed (default /usr/bin/python3: Debian's python3-distributed). */
   readonly python?: string;
   /** Deadline of the bridge's start (connecting the client), ms; default 30 s. */
   readonly startTimeoutMs?: number;
   /** Deadline of one request, ms; default 60 s. */
   readonly requestTimeoutMs?: number;
+}
+
+/** Where a dask-gateway cluster comes from, and how far a new one may scale. */
+export interface DaskGateway {
+  readonly address: string;
+  /** An existing cluster's name; a new cluster is started when absent. */
+  readonly cluster?: string;
+  /** Workers of a new cluster (adaptive scaling). */
+  readonly workers?: { readonly minimum?: number; readonly maximum?: number };
 }
 
 interface BridgeReply {
@@ -145,7 +159,10 @@ class Bridge {
       ? [
         "--gateway",
         options.gateway.address,
-        ...(options.gateway.cluster ? ["--gateway-cluster", options.gateway.cluster] : []),
+        ...(options.gateway.cluster ? ["--gateway-cluster", options.gateway.cluster] : [
+          "--gateway-adapt",
+          `${options.gateway.workers?.minimum ?? 1}:${options.gateway.workers?.maximum ?? 4}`,
+        ]),
       ]
       : ["--scheduler", options.scheduler!];
     const timeoutMs = options.startTimeoutMs ?? 30_000;
@@ -155,6 +172,7 @@ class Bridge {
     try {
       child = new Deno.Command(python, {
         args: ["-u", script, ...args],
+        env: options.env ? { ...options.env } : undefined,
         stdin: "piped",
         stdout: "piped",
         stderr: "piped",

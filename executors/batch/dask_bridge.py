@@ -3,7 +3,7 @@
 (pickled Python), so this process holds the dask.distributed Client and answers JSON lines.
 
     python3 dask_bridge.py --scheduler tcp://127.0.0.1:8786
-    python3 dask_bridge.py --gateway https://gateway.example [--gateway-cluster NAME]
+    python3 dask_bridge.py --gateway https://gateway.example [--gateway-cluster NAME | --gateway-adapt MIN:MAX]
 
 Requests on stdin, one JSON object per line, each with an "id"; one reply line per request on
 stdout: {"id": ..., "ok": true, "result": ...} or {"id": ..., "ok": false, "error": "..."}.
@@ -153,7 +153,14 @@ def connect(args):
         from dask_gateway import Gateway
 
         gateway = Gateway(args.gateway)
-        cluster = gateway.connect(args.gateway_cluster) if args.gateway_cluster else gateway.new_cluster()
+        if args.gateway_cluster:
+            # an existing cluster keeps the scaling its owner gave it
+            cluster = gateway.connect(args.gateway_cluster)
+        else:
+            # a new gateway cluster starts without workers: without adapt() no job would run
+            cluster = gateway.new_cluster()
+            minimum, maximum = (int(n) for n in args.gateway_adapt.split(":"))
+            cluster.adapt(minimum=minimum, maximum=maximum)
         return cluster.get_client()
     from distributed import Client
 
@@ -165,6 +172,7 @@ def main():
     parser.add_argument("--scheduler")
     parser.add_argument("--gateway")
     parser.add_argument("--gateway-cluster")
+    parser.add_argument("--gateway-adapt", default="1:4", help="MIN:MAX workers of a new cluster")
     parser.add_argument("--timeout", type=float, default=20)
     args = parser.parse_args()
     out = sys.stdout

@@ -34,7 +34,7 @@ import { forgetSubmission, readSubmissions, recordSubmission } from "./_ledger.t
 import { waitForJobs } from "./wait.ts";
 import { slurmBatchSystem } from "./slurm.ts";
 import { htcondorBatchSystem } from "./htcondor.ts";
-import { daskBatchSystem } from "./dask.ts";
+import { daskBatchSystem, type DaskGateway } from "./dask.ts";
 import { serviceEnv } from "./services.ts";
 import { type Bundle, commandInBundle, stageBundle } from "./bundle.ts";
 
@@ -107,9 +107,10 @@ export interface DaskExecutorOptions extends BatchExecutorOptions {
   readonly scheduler?: string;
   /**
    * A dask-gateway server instead of a scheduler: the bridge connects to `cluster` or starts a
-   * new one. Untested here: the dask-gateway package is not installable on the test machine.
+   * new one that adapts between `workers.minimum` and `workers.maximum`. Tested against a
+   * stand-in of the dask_gateway client API (the package is not installable here).
    */
-  readonly gateway?: { readonly address: string; readonly cluster?: string };
+  readonly gateway?: DaskGateway;
 }
 
 /** What a batch executor needs from its system for one run. */

@@ -20,7 +20,7 @@ export {
   type HTCondorOptions,
   parseEventLog,
 } from "./htcondor.ts";
-export { daskBatchSystem, type DaskOptions } from "./dask.ts";
+export { daskBatchSystem, type DaskGateway, type DaskOptions } from "./dask.ts";
 export { waitForJobs, type WaitOptions } from "./wait.ts";
 export { serviceDownReason, serviceEnv, servicesDir } from "./services.ts";
 export { shellQuote } from "./_job_files.ts";
