@@ -148,8 +148,9 @@ Deno.test("early preselection: same results per variation, on fewer calibrated e
   // Skim keeps e0, e1, e3; the lepton and MET conjuncts drop e3 (its muon is 12 GeV) before
   // any calibration: the calibrator sees 2 events in each of nominal, JSUp and JSDown.
   deepStrictEqual(seen, [2, 2, 2]);
-  // The preselection mask is reported over the skimmed events e0, e1, e3.
-  deepStrictEqual(masks, [[1, 0, 0]]);
+  // The preselection masks (nominal, JSUp, JSDown) are reported over the skimmed events e0,
+  // e1, e3: e0 passes in nominal and JSUp (its jets then reach 50 GeV), in JSDown nothing does.
+  deepStrictEqual(masks, [[1, 0, 0], [1, 0, 0], [0, 0, 0]]);
 
   const cutflow = output.samples.toy.cutflow;
   // nominal: e0 keeps its 60 GeV jet; e1 has no jet

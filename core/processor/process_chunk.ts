@@ -33,7 +33,10 @@ export interface ChunkContext {
   readonly file?: string;
   /** The run's merged parameters (calibrators read their settings here). */
   readonly parameters?: Readonly<Record<string, unknown>>;
-  /** Gets the skim mask over the chunk, then the nominal preselection's (for skim output). */
+  /**
+   * Gets the skim mask over the chunk, then each shape variation's preselection mask over the
+   * skimmed events, nominal first (for skim output).
+   */
   readonly onSelection?: (step: "skim" | "preselection", mask: Uint8Array) => void;
 }
 
@@ -140,7 +143,7 @@ export function processChunk(
     });
     varied = addPluginVariables(variables, varied, { ...calibration, stage: "preselection" });
     const preselMask = cutsMask(preselection, varied, context);
-    if (shape === "nominal" && context.onSelection) {
+    if (context.onSelection) {
       context.onSelection("preselection", earlyMask ? widen(preselMask, earlyMask) : preselMask);
     }
     varied = varied.selectEvents(preselMask);

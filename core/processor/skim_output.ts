@@ -1,6 +1,6 @@
 /**
  * Skimmed NanoAOD (the config's `skimOutput`, PocketCoffea's save_skimmed_files): each work item
- * writes the events passing its skim (or skim and nominal preselection) - every branch of its
+ * writes the events passing its skim (or skim and the preselection of any shape variation) - every branch of its
  * input, or the configured subset, with the input's leaf types and counters - to one file, with
  * a `Runs` tree holding the count and sum of genWeight of the item's events BEFORE the skim (as
  * NanoAOD's Runs tree does). After the run, `<folder>/datasets.json` lists the skims as built
@@ -209,13 +209,23 @@ export class SkimSelection {
   #skim: Uint8Array | undefined;
   #preselection: Uint8Array | undefined;
 
-  /** What processChunk calls (its `onSelection`): the nominal masks of the skim and preselection. */
+  /**
+   * What processChunk calls (its `onSelection`): the skim mask, then the preselection mask of
+   * every shape variation. An event passing the preselection in any variation is kept: a JES
+   * shift can move an event into the preselection, and the skims must still give the varied
+   * histograms when they are processed again.
+   */
   readonly record = (step: SelectionStep, mask: Uint8Array): void => {
-    if (step === "skim") this.#skim = Uint8Array.from(mask);
-    else this.#preselection ??= Uint8Array.from(mask);
+    if (step === "skim") {
+      this.#skim = Uint8Array.from(mask);
+      return;
+    }
+    const union = this.#preselection;
+    if (!union) this.#preselection = Uint8Array.from(mask);
+    else for (let i = 0; i < union.length; i++) union[i] |= mask[i];
   };
 
-  /** The events of the chunk to write: skim, and the nominal preselection when `after` says so. */
+  /** The events of the chunk to write: skim, and a preselection of any variation if `after` says so. */
   mask(after: SkimSettings["after"], entries: number): Uint8Array {
     const skim = this.#skim;
     if (!skim || skim.length !== entries) {
