@@ -61,6 +61,11 @@ function jobsExecutor(jobs: number): Executor {
       const store = new ResultStore(context.store);
       const groups = Array.from({ length: jobs }, (_, j) => items.filter((_, i) => i % jobs === j))
         .filter((group) => group.length > 0);
+      let done = 0;
+      let failed = 0;
+      let running = items.length;
+      const report = () => context.onProgress?.({ done, failed, running, total: items.length });
+      report();
       await Promise.all(groups.map(async (group, j) => {
         const itemsFile = join(context.store, "jobs", `test-job-${j}.json`);
         await Deno.writeTextFile(itemsFile, context.itemsText(group));
@@ -79,7 +84,14 @@ function jobsExecutor(jobs: number): Executor {
           stderr: "null",
         }).output();
       }));
-      for (const item of items) yield await outcomeFromStore(store, item, { attempts: 1 });
+      for (const item of items) {
+        const outcome = await outcomeFromStore(store, item, { attempts: 1 });
+        running--;
+        if (outcome.ok) done++;
+        else failed++;
+        report();
+        yield outcome;
+      }
     },
   };
 }

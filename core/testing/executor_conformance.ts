@@ -2,16 +2,17 @@
  * The executor conformance suite: whatever runs the items, the merged outputs must be the same
  * bytes as the reference run's (items processed one by one in this process), every item must
  * get exactly one outcome, a rerun must compute nothing, and a store missing some results must
- * be completed by computing exactly those.
+ * be completed by computing exactly those; progress reports stay consistent and end with every
+ * item done.
  * @module
  */
-import { deepEqual, equal } from "node:assert/strict";
+import { deepEqual, equal, ok } from "node:assert/strict";
 import { readdir, readFile, rm } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { LoadedConfig } from "../config/load_config.ts";
-import { API_VERSION, type Executor } from "../plugin/types.ts";
+import { API_VERSION, type Executor, type ExecutorProgress } from "../plugin/types.ts";
 import type { Registry } from "../plugin/registry.ts";
-import { type AnalysisResult, runAnalysis } from "../processor/run_analysis.ts";
+import { type AnalysisResult, runAnalysis, type RunOptions } from "../processor/run_analysis.ts";
 import { writeOutputs } from "../processor/write_outputs.ts";
 import { encodeResult } from "../store/result_codec.ts";
 import { ResultStore } from "../store/result_store.ts";
@@ -91,15 +92,32 @@ export async function checkExecutorConformance(
 ): Promise<ConformanceReport> {
   const { loaded, registry, dir } = options;
   const chunkSize = options.chunkSize ?? 700;
-  const run = (executor: Executor, store: string) =>
-    runAnalysis(loaded, { registry, executor, chunkSize, store, backoffMs: 10 });
+  const run = (executor: Executor, store: string, onProgress?: RunOptions["onProgress"]) =>
+    runAnalysis(loaded, { registry, executor, chunkSize, store, backoffMs: 10, onProgress });
 
   const reference = await run(referenceExecutor(), join(dir, "reference-store"));
   equal(reference.failed.length, 0, "the reference run has no failures");
 
-  // 1. A fresh store: every item computed once, identical merged bytes and written files.
+  // 1. A fresh store: every item computed once, identical merged bytes and written files, and
+  // a progress display fed with consistent counts that end at "all done, none running".
   const store = join(dir, "store");
-  const first = await run(factory(), store);
+  const reports: ExecutorProgress[] = [];
+  const first = await run(factory(), store, (progress) => reports.push(progress));
+  const total = reference.items.length;
+  ok(reports.length > 0, "the executor reports progress");
+  for (const { done, failed, running, total: reported } of reports) {
+    equal(reported, total, "progress: total is every item");
+    ok(
+      done >= 0 && failed >= 0 && running >= 0 && done + failed + running <= total,
+      `progress: done ${done} + failed ${failed} + running ${running} within ${total} items`,
+    );
+  }
+  const last = reports[reports.length - 1];
+  deepEqual(
+    { done: last.done, failed: last.failed, running: last.running },
+    { done: total, failed: 0, running: 0 },
+    "progress: the last report says every item is done and none runs",
+  );
   equal(first.failed.length, 0, `no failures (${first.failed.map((f) => f.error).join("; ")})`);
   equal(first.computed, reference.items.length, "every item computed once");
   equal(first.events, reference.events, "every event counted once");

@@ -55,8 +55,9 @@ export function inProcessExecutor(options: InProcessOptions = {}): Executor {
           failed++;
           return { item, ok: false, error, attempts: context.retries + 1 };
         } finally {
+          // Reported with the next item's start (or at the end), so a progress display never
+          // shows "0 running" between two items.
           running--;
-          report();
         }
       };
       let next = 0;
@@ -70,6 +71,7 @@ export function inProcessExecutor(options: InProcessOptions = {}): Executor {
         const [index, outcome] = await Promise.race(inFlight.values());
         inFlight.delete(index);
         if (next < items.length && !context.signal?.aborted) launch();
+        else report();
         yield outcome;
       }
     },
