@@ -56,6 +56,8 @@ export interface RunPermissionOptions {
   readonly plot?: boolean;
   /** htcondor --file-transfer: the run stages a bundle of the project (git, tar, deno cache). */
   readonly fileTransfer?: boolean;
+  /** The run-options file (`--run-options`): the sandboxed run reads it again. */
+  readonly runOptions?: string;
 }
 
 /**
@@ -78,6 +80,7 @@ export async function runPermissions(
   if (options.plot !== false) optional(() => dirname(findFonts().regular));
   const ffi: string[] = [];
   let condorBin: string | undefined;
+  if (options.runOptions) read.push(resolve(options.runOptions));
   const bundling = options.executor === "htcondor" && options.fileTransfer === true;
   if (bundling) read.push(PROJECT_ROOT);
   if (["slurm", "htcondor", "dask"].includes(options.executor)) {

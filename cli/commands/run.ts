@@ -30,6 +30,7 @@ import {
   wantsSandbox,
 } from "./_sandbox.ts";
 import { progressBar } from "../progress.ts";
+import { mergeRunOptions, readRunOptions } from "./_run_options.ts";
 import { plotAfterRun } from "./plot.ts";
 
 /** The default example analysis, relative to the repository. */
@@ -80,6 +81,8 @@ export interface RunFlags {
   plot?: boolean;
   /** With --unsandboxed: processing keeps this process's permissions (see README "Permissions"). */
   unsandboxed?: boolean;
+  /** A YAML of executor options (see _run_options.ts); flags given on the command line win. */
+  runOptions?: string;
   /** Not a flag: the command workers and batch jobs start `work` with (a sandboxed run's). */
   workCommand?: readonly string[];
 }
@@ -282,6 +285,11 @@ export function runCommand(): Command {
     .option("--chunksize <n>", "events per chunk", integer("chunksize"), 100_000)
     .option("--filter-samples <list>", "comma-separated samples to keep", list)
     .option("--filter-years <list>", "comma-separated years to keep", list)
+    .option(
+      "--run-options <file>",
+      "YAML of executor options (top level, and per executor: slurm:, htcondor:, ...); " +
+        "flags given here win",
+    )
     .addOption(
       new Option("--executor <name>", "where to run").choices([
         "local",
@@ -342,8 +350,15 @@ export function runCommand(): Command {
       "--unsandboxed",
       "keep this process's permissions instead of those derived from the config",
     )
-    .action(async (flags: RunFlags) => {
+    .action(async (given: RunFlags, command: Command) => {
       try {
+        const flags = given.runOptions
+          ? mergeRunOptions(
+            given,
+            await readRunOptions(given.runOptions),
+            (flag) => command.getOptionValueSource(flag) === "cli",
+          )
+          : given;
         if (wantsSandbox(flags)) Deno.exit(await runInSandbox(flags));
         if (isSandboxed()) exitWithParent();
         await runCommandAction(flags);
