@@ -15,10 +15,9 @@
  * ```
  * @module
  */
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { ConfigError, parseLocatedYaml, validateDocument } from "@ristretto/core/config";
+import { parseLocatedYaml, readConfigText, validateDocument } from "@ristretto/core/config";
 import type { RunFlags } from "./run.ts";
 
 const positive = z.number().int().positive();
@@ -54,16 +53,7 @@ type ExecutorOptions = z.output<typeof ExecutorOptionsSchema>;
 /** Reads and checks a run-options file; problems name the file, line and column. */
 export async function readRunOptions(path: string): Promise<Record<string, unknown>> {
   const file = resolve(path);
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (cause) {
-    throw new ConfigError(
-      "CONFIG_READ",
-      `Cannot read run options "${file}": ${(cause as Error).message}`,
-      { cause },
-    );
-  }
+  const text = await readConfigText(file, { what: "run options" });
   return validateDocument(parseLocatedYaml(file, text), RunOptionsSchema) ?? {};
 }
 

@@ -17,6 +17,7 @@ import {
   ConfigError,
   type LoadedConfig,
   parseLocatedYaml,
+  readConfigText,
   validateDocument,
 } from "@ristretto/core/config";
 import { didYouMean, InputError } from "@ristretto/core/errors";
@@ -77,16 +78,7 @@ export class CommandExit extends Error {
  */
 export async function readConfigForPlugins(path: string): Promise<LoadedConfig> {
   const file = resolve(path);
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (cause) {
-    throw new ConfigError(
-      "CONFIG_READ",
-      `Cannot read config "${file}": ${(cause as Error).message}`,
-      { cause },
-    );
-  }
+  const text = await readConfigText(file);
   const document = parseLocatedYaml(file, text);
   const config = validateDocument(document, AnalysisConfigSchema);
   return { config, document, baseDir: dirname(file), parameters: {}, text };

@@ -1,6 +1,6 @@
 import { dirname, isAbsolute, resolve } from "node:path";
 import { readFile } from "node:fs/promises";
-import { ConfigError } from "./config_error.ts";
+import { ConfigError, type SourcePosition } from "./config_error.ts";
 import { mergeParameters, type Parameters } from "./parameters.ts";
 import { type AnalysisConfig, AnalysisConfigSchema } from "./schema.ts";
 import { validateDocument } from "./validate_config.ts";
@@ -33,7 +33,7 @@ export async function loadAnalysisConfig(
   path: string,
   options: LoadConfigOptions = {},
 ): Promise<LoadedConfig> {
-  const text = await readText(path);
+  const text = await readConfigText(path);
   const document = parseLocatedYaml(path, text);
   const config = validateDocument(document, AnalysisConfigSchema);
   const baseDir = dirname(resolve(path));
@@ -84,32 +84,33 @@ export function resolveFrom(baseDir: string, path: string): string {
   return isAbsolute(path) ? path : resolve(baseDir, path);
 }
 
-async function readText(path: string): Promise<string> {
+/**
+ * The text of a configuration file (`what`: "config", "parameter file", "run options"), or a
+ * ConfigError naming it - at `position` when another file refers to it there.
+ */
+export async function readConfigText(
+  file: string,
+  options: { what?: string; position?: SourcePosition } = {},
+): Promise<string> {
   try {
-    return await readFile(path, "utf8");
+    return await readFile(file, "utf8");
   } catch (cause) {
     throw new ConfigError(
       "CONFIG_READ",
-      `Cannot read config "${path}": ${(cause as Error).message}`,
-      { cause },
+      `Cannot read ${options.what ?? "config"} "${file}": ${(cause as Error).message}`,
+      { cause, position: options.position },
     );
   }
 }
 
 async function readParameterFile(
   file: string,
-  referencedFrom?: () => import("./config_error.ts").SourcePosition,
+  referencedFrom?: () => SourcePosition,
 ): Promise<Parameters> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (cause) {
-    throw new ConfigError(
-      "CONFIG_READ",
-      `Cannot read parameter file "${file}": ${(cause as Error).message}`,
-      { cause, position: referencedFrom?.() },
-    );
-  }
+  const text = await readConfigText(file, {
+    what: "parameter file",
+    position: referencedFrom?.(),
+  });
   const value = parseLocatedYaml(file, text).value;
   if (value === null || value === undefined) return {};
   if (typeof value !== "object" || Array.isArray(value)) {

@@ -9,6 +9,7 @@ export {
   loadAnalysisConfig,
   type LoadConfigOptions,
   type LoadedConfig,
+  readConfigText,
   resolveFrom,
 } from "./load_config.ts";
 export { mergeParameters, parameterAt, type Parameters } from "./parameters.ts";
