@@ -6,38 +6,64 @@
  */
 import { Command, CommanderError } from "commander";
 import { RistrettoError } from "@ristretto/core/errors";
-import { correctionsCommand } from "./commands/corrections.ts";
-import { rootReader } from "@ristretto/root";
-import { parquetReader } from "@ristretto/parquet";
-import { inspectCommand } from "./commands/inspect.ts";
-import { runCommand } from "./commands/run.ts";
-import { cacheCommand } from "./commands/cache.ts";
-import { statusCommand } from "./commands/status.ts";
-import { workCommand } from "./commands/work.ts";
-import { plotCommand } from "./commands/plot.ts";
-import { statsCommands } from "./commands/fit.ts";
-import { datasetsCommand } from "./commands/datasets.ts";
-import { CommandExit, pluginsCommand } from "./commands/plugins.ts";
-import { newCommand } from "./commands/new_plugin.ts";
+import { CommandExit } from "./commands/_command_exit.ts";
 
-/** Builds the whole command tree (exported so tests can run commands in-process). */
-export function buildProgram(): Command {
+/**
+ * Every subcommand by name, imported only when asked for: a worker process running `work`
+ * then loads neither the executors nor the plotter nor the fit (~0.3 s of start-up each
+ * worker pays).
+ */
+const SUBCOMMANDS: readonly { names: readonly string[]; load: () => Promise<Command[]> }[] = [
+  { names: ["run"], load: async () => [(await import("./commands/run.ts")).runCommand()] },
+  { names: ["work"], load: async () => [(await import("./commands/work.ts")).workCommand()] },
+  {
+    names: ["status"],
+    load: async () => [(await import("./commands/status.ts")).statusCommand()],
+  },
+  { names: ["cache"], load: async () => [(await import("./commands/cache.ts")).cacheCommand()] },
+  {
+    names: ["inspect"],
+    load: async () => {
+      const { inspectCommand } = await import("./commands/inspect.ts");
+      const { rootReader } = await import("@ristretto/root");
+      const { parquetReader } = await import("@ristretto/parquet");
+      return [inspectCommand([rootReader(), parquetReader()])];
+    },
+  },
+  {
+    names: ["corrections"],
+    load: async () => [(await import("./commands/corrections.ts")).correctionsCommand()],
+  },
+  { names: ["plot"], load: async () => [(await import("./commands/plot.ts")).plotCommand()] },
+  {
+    names: ["fit", "datacards", "workspace"],
+    load: async () => (await import("./commands/fit.ts")).statsCommands(),
+  },
+  {
+    names: ["datasets"],
+    load: async () => [(await import("./commands/datasets.ts")).datasetsCommand()],
+  },
+  {
+    names: ["plugins"],
+    load: async () => [(await import("./commands/plugins.ts")).pluginsCommand()],
+  },
+  { names: ["new"], load: async () => [(await import("./commands/new_plugin.ts")).newCommand()] },
+];
+
+/**
+ * Builds the command tree: only the subcommand named `only` when it is one, else all of them
+ * (for help, and "did you mean" on an unknown name). Exported so tests can build it.
+ */
+export async function buildProgram(options: { only?: string } = {}): Promise<Command> {
   const program = new Command("ristretto")
     .description("Columnar analysis of CMS NanoAOD")
     .version("0.1.0")
     .showHelpAfterError()
     .exitOverride();
-  program.addCommand(runCommand());
-  program.addCommand(workCommand());
-  program.addCommand(statusCommand());
-  program.addCommand(cacheCommand());
-  program.addCommand(inspectCommand([rootReader(), parquetReader()]));
-  program.addCommand(correctionsCommand());
-  program.addCommand(plotCommand());
-  statsCommands().forEach((command) => program.addCommand(command));
-  program.addCommand(datasetsCommand());
-  program.addCommand(pluginsCommand());
-  program.addCommand(newCommand());
+  const wanted = SUBCOMMANDS.filter((entry) => entry.names.includes(options.only ?? ""));
+  for (const entry of wanted.length > 0 ? wanted : SUBCOMMANDS) {
+    for (const command of await entry.load()) program.addCommand(command);
+  }
   // Subcommands added with addCommand do not inherit these settings: apply them everywhere.
   const configure = (command: Command) => {
     command.exitOverride().showHelpAfterError();
@@ -49,7 +75,7 @@ export function buildProgram(): Command {
 
 /** Runs the CLI; returns the exit code. Input errors exit 2 with one clear line, no stack. */
 export async function main(args: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram({ only: args[0] });
   try {
     await program.parseAsync(args, { from: "user" });
     return 0;

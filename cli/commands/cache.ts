@@ -15,7 +15,7 @@ import {
   type StoreEntry,
   type StoreKind,
 } from "@ristretto/core/store";
-import { DEFAULT_CONFIG, DEFAULT_PARAMETERS } from "./run.ts";
+import { DEFAULT_CONFIG, DEFAULT_PARAMETERS } from "./_defaults.ts";
 import { planFromFlags, type SelectionFlags, withSelectionFlags } from "./status.ts";
 
 /** What `cache gc` keeps and removes. */

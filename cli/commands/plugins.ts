@@ -6,6 +6,7 @@
  * the npm version resolved. `remove` takes a plugin name or a spec and drops both.
  * @module
  */
+import { CommandExit } from "./_command_exit.ts";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
@@ -61,15 +62,6 @@ export interface LockEntry {
 export interface LockFile {
   readonly lockfileVersion: 1;
   readonly plugins: LockEntry[];
-}
-
-/** Thrown by a command that finished but must exit with a non-zero code (main returns it). */
-export class CommandExit extends Error {
-  readonly exitCode: number;
-  constructor(exitCode: number) {
-    super(`exit ${exitCode}`);
-    this.exitCode = exitCode;
-  }
 }
 
 /**

@@ -6,7 +6,6 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Command, Option } from "commander";
 import { loadAnalysisConfig } from "@ristretto/core/config";
 import { RistrettoError } from "@ristretto/core/errors";
@@ -32,15 +31,7 @@ import {
 import { progressBar } from "../progress.ts";
 import { mergeRunOptions, readRunOptions } from "./_run_options.ts";
 import { plotAfterRun } from "./plot.ts";
-
-/** The default example analysis, relative to the repository. */
-export const DEFAULT_CONFIG = fileURLToPath(
-  new URL("../../configs/example/analysis.yaml", import.meta.url),
-);
-/** The shipped per-period parameters, layered under every analysis's own. */
-export const DEFAULT_PARAMETERS = fileURLToPath(
-  new URL("../../configs/params/defaults.yaml", import.meta.url),
-);
+import { DEFAULT_CONFIG, DEFAULT_PARAMETERS } from "./_defaults.ts";
 
 /** Options of {@link runCommandAction} (the parsed flags). */
 export interface RunFlags {

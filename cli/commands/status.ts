@@ -10,7 +10,7 @@ import { planRun, type RunPlan } from "@ristretto/core/processor";
 import type { Registry } from "@ristretto/core/plugin";
 import { type FailureRecord, ResultStore } from "@ristretto/core/store";
 import { registryFor } from "../builtins.ts";
-import { DEFAULT_CONFIG, DEFAULT_PARAMETERS } from "./run.ts";
+import { DEFAULT_CONFIG, DEFAULT_PARAMETERS } from "./_defaults.ts";
 
 /** The flags that select a run's items (shared by status and cache gc). */
 export interface SelectionFlags {

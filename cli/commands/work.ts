@@ -19,7 +19,7 @@ import {
 } from "@ristretto/core/processor";
 import { ResultStore } from "@ristretto/core/store";
 import { registryFor } from "../builtins.ts";
-import { DEFAULT_PARAMETERS } from "./run.ts";
+import { DEFAULT_PARAMETERS } from "./_defaults.ts";
 
 /** The parsed flags of `work`. */
 export interface WorkFlags {
