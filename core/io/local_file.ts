@@ -1,8 +1,14 @@
 import * as fs from "node:fs/promises";
+import { readSync } from "node:fs";
 import { RistrettoError } from "../errors/ristretto_error.ts";
 import type { ByteRange, ByteSource } from "../plugin/types.ts";
 
-/** Positioned reads (pread) on a local file: concurrent reads never race on a file cursor. */
+/**
+ * Positioned reads (pread) on a local file: concurrent reads never race on a file cursor.
+ * Reads are synchronous: a local pread of a basket takes microseconds, while each async read
+ * went through Deno's I/O thread pool and cost ~12% of a whole analysis's CPU in hand-offs
+ * (bench/README.md, issue 6). A network mount is better read through root:// or https://.
+ */
 class LocalFileSource implements ByteSource {
   readonly url: string;
   #handle: fs.FileHandle;
@@ -18,7 +24,15 @@ class LocalFileSource implements ByteSource {
     return Promise.resolve(this.#size);
   }
 
-  async read(offset: number, length: number): Promise<Uint8Array> {
+  read(offset: number, length: number): Promise<Uint8Array> {
+    try {
+      return Promise.resolve(this.#readNow(offset, length));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #readNow(offset: number, length: number): Uint8Array {
     if (offset < 0 || length < 0 || offset + length > this.#size) {
       throw new RistrettoError(
         "IO_SHORT_READ",
@@ -30,7 +44,7 @@ class LocalFileSource implements ByteSource {
     const buffer = new Uint8Array(length);
     let done = 0;
     while (done < length) {
-      const { bytesRead } = await this.#handle.read(buffer, done, length - done, offset + done);
+      const bytesRead = readSync(this.#handle.fd, buffer, done, length - done, offset + done);
       if (bytesRead === 0) {
         throw new RistrettoError(
           "IO_SHORT_READ",
