@@ -70,21 +70,8 @@ export function processChunk(
     samples: {},
   };
 
-  const samples = plan.subsamples[dataset.sample]?.map((subsample) => ({
-    name: `${dataset.sample}${SUBSAMPLE_SEPARATOR}${subsample.name}`,
-    cut: subsample.cut as CompiledExpression | undefined,
-  })) ?? [{ name: dataset.sample, cut: undefined as CompiledExpression | undefined }];
+  const { samples, shapes, weightVariations, allVariations } = datasetLayout(plan, dataset);
   const calibration = { dataset, parameters: context.parameters ?? {} };
-  const shapes = dataset.isMC
-    ? [
-      ...plan.shapeVariations.common,
-      ...(plan.shapeVariations.bysample[dataset.sample] ?? []),
-    ].flatMap((name) => [`${name}Up`, `${name}Down`])
-    : [];
-  const weightVariations = dataset.isMC
-    ? ["nominal", ...plan.weightVariations.flatMap((name) => [`${name}Up`, `${name}Down`])]
-    : ["nominal"];
-  const allVariations = [...weightVariations, ...shapes];
 
   // One Hist per sample and histogram, filled by every shape variation in turn.
   const histograms = new Map<string, Map<string, Hist>>();
@@ -572,4 +559,53 @@ class WeightCache {
     if (values) this.#arrays.set(key, values);
     return values;
   }
+}
+
+/** What every chunk of one dataset fills: its samples (or subsamples) and variations. */
+interface DatasetLayout {
+  readonly samples: readonly { name: string; cut: CompiledExpression | undefined }[];
+  /** Shape variations, `<name>Up` and `<name>Down`. */
+  readonly shapes: readonly string[];
+  /** "nominal", then the weight variations (MC only). */
+  readonly weightVariations: readonly string[];
+  /** Weight variations (with "nominal" first), then the shape variations. */
+  readonly allVariations: readonly string[];
+}
+
+/**
+ * Layouts per plan and dataset name, built on a dataset's first chunk. Besides saving the work,
+ * this keeps lookups keyed by a dataset's sample name out of processChunk: its strings are
+ * fresh for every item, and such keyed lookups made V8 deoptimise processChunk on each chunk.
+ */
+const layouts = new WeakMap<
+  Plan,
+  Map<string, { sample: string; isMC: boolean; layout: DatasetLayout }>
+>();
+
+function datasetLayout(plan: Plan, dataset: ChunkContext["dataset"]): DatasetLayout {
+  let byDataset = layouts.get(plan);
+  if (!byDataset) layouts.set(plan, byDataset = new Map());
+  const known = byDataset.get(dataset.name);
+  if (known && known.sample === dataset.sample && known.isMC === dataset.isMC) return known.layout;
+  const samples = plan.subsamples[dataset.sample]?.map((subsample) => ({
+    name: `${dataset.sample}${SUBSAMPLE_SEPARATOR}${subsample.name}`,
+    cut: subsample.cut as CompiledExpression | undefined,
+  })) ?? [{ name: dataset.sample, cut: undefined as CompiledExpression | undefined }];
+  const shapes = dataset.isMC
+    ? [
+      ...plan.shapeVariations.common,
+      ...(plan.shapeVariations.bysample[dataset.sample] ?? []),
+    ].flatMap((name) => [`${name}Up`, `${name}Down`])
+    : [];
+  const weightVariations = dataset.isMC
+    ? ["nominal", ...plan.weightVariations.flatMap((name) => [`${name}Up`, `${name}Down`])]
+    : ["nominal"];
+  const layout = {
+    samples,
+    shapes,
+    weightVariations,
+    allVariations: [...weightVariations, ...shapes],
+  };
+  byDataset.set(dataset.name, { sample: dataset.sample, isMC: dataset.isMC, layout });
+  return layout;
 }
