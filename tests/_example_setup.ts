@@ -18,6 +18,26 @@ export const DEFAULT_PARAMETERS = fileURLToPath(
 /** The CLI entry point, for subprocess runs. */
 export const CLI_MAIN = fileURLToPath(new URL("../cli/main.ts", import.meta.url));
 
+/** Options of {@link cliCommand}: those of Deno.Command, plus Deno's own flags. */
+export interface CliCommandOptions extends Omit<Deno.CommandOptions, "args"> {
+  /** Flags for `deno run` before the script (after `-A --no-prompt`), e.g. `--no-lock`. */
+  readonly denoFlags?: readonly string[];
+}
+
+/**
+ * The CLI as a subprocess: `deno run -A --no-prompt <denoFlags> cli/main.ts <args>`, to
+ * `.output()` or `.spawn()`; stdout and stderr are piped unless the options say otherwise.
+ */
+export function cliCommand(args: readonly string[], options: CliCommandOptions = {}): Deno.Command {
+  const { denoFlags = [], ...command } = options;
+  return new Deno.Command(Deno.execPath(), {
+    stdout: "piped",
+    stderr: "piped",
+    ...command,
+    args: ["run", "-A", "--no-prompt", ...denoFlags, CLI_MAIN, ...args],
+  });
+}
+
 /** Where the example's config points for its generated data. */
 const EXAMPLE_DATA_REFERENCE = "../../.cache/example-data/";
 

@@ -23,7 +23,7 @@ import {
 import { defaultWorkCommand } from "@ristretto/executor-local";
 import { runPermissions } from "../cli/commands/_sandbox.ts";
 import { builtinRegistry } from "../cli/builtins.ts";
-import { CLI_MAIN, DEFAULT_PARAMETERS, setUpExample } from "./_example_setup.ts";
+import { cliCommand, DEFAULT_PARAMETERS, setUpExample } from "./_example_setup.ts";
 
 const CHUNK = 700;
 const skip = await serviceDownReason("slurm");
@@ -93,16 +93,11 @@ Deno.test({
         const store = join(output, ".store");
         const args = [
           "run",
-          "-A",
-          "--no-prompt",
-          CLI_MAIN,
-          "run",
           ...["-c", example.configPath, "-o", output, "--chunksize", String(CHUNK), "--no-plot"],
           ...["--executor", "slurm", "--events-per-job", String(4 * CHUNK), "--retries", "0"],
         ];
         // Each item waits 1.5 s in its job: the jobs outlive the submitter.
-        const first = new Deno.Command(Deno.execPath(), {
-          args,
+        const first = cliCommand(args, {
           env: { RISTRETTO_TEST_DELAY_MS: "1500" },
           stdout: "null",
           stderr: "null",

@@ -33,7 +33,7 @@ import {
   type ReferenceBins,
   type ReferenceDataset,
 } from "./_reference_analysis.ts";
-import { CLI_MAIN, DEFAULT_PARAMETERS, setUpExample } from "./_example_setup.ts";
+import { cliCommand, DEFAULT_PARAMETERS, setUpExample } from "./_example_setup.ts";
 
 /**
  * Float32 inputs are identical on both sides and every sum is float64: only the summation
@@ -566,12 +566,8 @@ Deno.test("e2e: a broken config exits 2 with one file:line:column line and no st
         const lines = text.split("\n");
         const brokenLine = lines.findIndex((line) => line.includes(broken.to)) + 1;
 
-        const run = await new Deno.Command(Deno.execPath(), {
-          args: ["run", "-A", "--no-prompt", CLI_MAIN, "run", "--config", path, "--quiet"],
-          cwd: setup.dir,
-          stdout: "piped",
-          stderr: "piped",
-        }).output();
+        const run = await cliCommand(["run", "--config", path, "--quiet"], { cwd: setup.dir })
+          .output();
         const stderr = new TextDecoder().decode(run.stderr);
         const stdout = new TextDecoder().decode(run.stdout);
         equal(run.code, 2, `${name}: exit code 2; stderr:\n${stderr}`);

@@ -22,7 +22,7 @@ import { assertSameMerged, mergedBytes, referenceExecutor } from "@ristretto/cor
 import { inProcessExecutor, localWorkersExecutor } from "@ristretto/executor-local";
 import { builtinRegistry } from "../cli/builtins.ts";
 import { main } from "../cli/main.ts";
-import { CLI_MAIN, DEFAULT_PARAMETERS, setUpExample } from "./_example_setup.ts";
+import { cliCommand, DEFAULT_PARAMETERS, setUpExample } from "./_example_setup.ts";
 
 const CHUNK = 700;
 
@@ -121,21 +121,12 @@ Deno.test("executor faults: retries, permanent failures, killed workers, bad fil
 
     await t.step("a whole run killed with SIGKILL, then rerun: the same result", async () => {
       const store = fresh();
-      const child = new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "-A",
-          "--no-prompt",
-          CLI_MAIN,
-          "run",
-          ...["-c", example.configPath, "--store", store, "--chunksize", String(CHUNK)],
-          ...["-o", join(store, "..", "out-killed"), "-q", "--no-plot"],
-          ...["--executor", "local-workers", "--workers", "2"],
-        ],
-        env: { RISTRETTO_TEST_DELAY_MS: "150" },
-        stdout: "null",
-        stderr: "null",
-      }).spawn();
+      const child = cliCommand([
+        "run",
+        ...["-c", example.configPath, "--store", store, "--chunksize", String(CHUNK)],
+        ...["-o", join(store, "..", "out-killed"), "-q", "--no-plot"],
+        ...["--executor", "local-workers", "--workers", "2"],
+      ], { env: { RISTRETTO_TEST_DELAY_MS: "150" }, stdout: "null", stderr: "null" }).spawn();
       const results = new ResultStore(store);
       while ((await results.list("results")).length < 4) {
         await new Promise((resolve) => setTimeout(resolve, 20));

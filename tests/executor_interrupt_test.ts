@@ -9,7 +9,7 @@ import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ResultStore } from "@ristretto/core/store";
-import { CLI_MAIN, setUpExample } from "./_example_setup.ts";
+import { cliCommand, setUpExample } from "./_example_setup.ts";
 
 const CHUNK = 700;
 
@@ -19,20 +19,11 @@ function spawnRun(
   output: string,
   env: Record<string, string> = {},
 ): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "--no-prompt",
-      CLI_MAIN,
-      "run",
-      ...["-c", example.configPath, "-o", output, "--chunksize", String(CHUNK), "--no-plot"],
-      ...["--executor", "local-workers", "--workers", "2"],
-    ],
-    env,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  return cliCommand([
+    "run",
+    ...["-c", example.configPath, "-o", output, "--chunksize", String(CHUNK), "--no-plot"],
+    ...["--executor", "local-workers", "--workers", "2"],
+  ], { env }).spawn();
 }
 
 /** The pids of processes whose command line mentions `text` (Linux /proc). */

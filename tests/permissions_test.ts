@@ -7,7 +7,7 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CLI_MAIN } from "./_example_setup.ts";
+import { cliCommand } from "./_example_setup.ts";
 import { loadAnalysisConfig } from "@ristretto/core/config";
 import { runPermissions } from "../cli/commands/_sandbox.ts";
 
@@ -74,28 +74,10 @@ async function runCli(
   output: string,
   extra: string[] = [],
 ): Promise<{ code: number; stderr: string }> {
-  const result = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--no-prompt",
-      "-A",
-      "--config",
-      DENO_JSON,
-      CLI_MAIN,
-      "run",
-      "-c",
-      config,
-      "-o",
-      output,
-      "--no-plot",
-      "-q",
-      "--retries",
-      "0",
-      ...extra,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
+  const result = await cliCommand(
+    ["run", "-c", config, "-o", output, "--no-plot", "-q", "--retries", "0", ...extra],
+    { denoFlags: ["--config", DENO_JSON] },
+  ).output();
   return { code: result.code, stderr: new TextDecoder().decode(result.stderr) };
 }
 

@@ -23,7 +23,7 @@ import { ResultStore } from "@ristretto/core/store";
 import { builtinPackages, builtinRegistry } from "../cli/builtins.ts";
 import { main } from "../cli/main.ts";
 import { LOCK_FILE, type LockFile, pluginRows } from "../cli/commands/plugins.ts";
-import { CLI_MAIN, DEFAULT_PARAMETERS, setUpExample } from "./_example_setup.ts";
+import { cliCommand, DEFAULT_PARAMETERS, setUpExample } from "./_example_setup.ts";
 
 const EXAMPLE_PLUGIN = fileURLToPath(new URL("../examples/plugin-ttbar-reco", import.meta.url));
 
@@ -248,12 +248,7 @@ function nearestTop(
 }
 
 async function cli(args: string[], cwd: string): Promise<Deno.CommandOutput> {
-  return await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--no-prompt", CLI_MAIN, ...args],
-    cwd,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
+  return await cliCommand(args, { cwd }).output();
 }
 
 /** A plugin package module: one weight plugin with these fields. */
@@ -657,12 +652,10 @@ Deno.test("plugins: an npm: package from a (stand-in) registry is added, locked 
     const config = join(home, "analysis.yaml");
     await Deno.writeTextFile(config, "name: npm_plugin\ndatasets: {jsons: []}\n");
     const run = async (args: string[]) => {
-      const result = await new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", "--no-prompt", "--no-lock", CLI_MAIN, ...args],
+      const result = await cliCommand(args, {
+        denoFlags: ["--no-lock"],
         env: { HOME: home, DENO_DIR: denoDir },
         cwd: home,
-        stdout: "piped",
-        stderr: "piped",
       }).output();
       const stdout = new TextDecoder().decode(result.stdout);
       equal(result.code, 0, `${args.join(" ")}:\n${new TextDecoder().decode(result.stderr)}`);

@@ -6,7 +6,7 @@ import { equal, match, ok, rejects } from "node:assert/strict";
 import { join } from "node:path";
 import { mergeRunOptions, readRunOptions } from "../cli/commands/_run_options.ts";
 import type { RunFlags } from "../cli/commands/run.ts";
-import { CLI_MAIN, setUpExample } from "./_example_setup.ts";
+import { cliCommand, setUpExample } from "./_example_setup.ts";
 
 const DEFAULTS: RunFlags = { config: "a.yaml", chunksize: 100_000, executor: "local", retries: 2 };
 const OPTIONS = {
@@ -63,11 +63,7 @@ Deno.test("readRunOptions: a misspelt key is reported at its line and column wit
 });
 
 async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const result = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--no-prompt", "-A", CLI_MAIN, "run", "--no-plot", ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
+  const result = await cliCommand(["run", "--no-plot", ...args]).output();
   const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
   return { code: result.code, stdout: text(result.stdout), stderr: text(result.stderr) };
 }
