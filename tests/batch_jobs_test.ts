@@ -118,7 +118,7 @@ Deno.test({
         const storedBefore = (await readdir(join(store, "results")).catch(() => [])).length;
         ok(storedBefore < reference.items.length, "jobs still running when the rerun starts");
 
-        const rerun = await new Deno.Command(Deno.execPath(), { args, stdout: "null" }).output();
+        const rerun = await cliCommand(args, { stdout: "null" }).output();
         equal(rerun.code, 0, new TextDecoder().decode(rerun.stderr));
         const submitted = await submissions(store);
         equal(submitted.length, 1, "no second sbatch");
