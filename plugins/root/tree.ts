@@ -66,6 +66,8 @@ export interface ReadStats {
   uncompressedBaskets: number;
   /** Baskets taken from the TTree record. */
   embeddedBaskets: number;
+  /** Baskets not read again: the previous read ended inside them (counted in `baskets`). */
+  reusedBaskets: number;
 }
 
 /** A fresh ReadStats to pass to RootTree.read. */
@@ -78,6 +80,7 @@ export function emptyStats(): ReadStats {
     blocks: {},
     uncompressedBaskets: 0,
     embeddedBaskets: 0,
+    reusedBaskets: 0,
   };
 }
 
@@ -119,6 +122,13 @@ export class RootTree {
   readonly allBranches: readonly RootBranch[];
   readonly #byName = new Map<string, RootBranch>();
   readonly #baskets = new Map<string, BasketRef[]>();
+  /**
+   * Per branch, the last basket of the previous read when that read ended inside it, decoded:
+   * the next read of the following entries (a file's next work item) starts there, and
+   * reading and decompressing it again cost up to half the time when items are smaller than
+   * baskets. One basket per branch at most.
+   */
+  readonly #carried = new Map<string, { basket: BasketRef; content: Uint8Array }>();
 
   /** Builds the branch model of a parsed TTree. */
   constructor(file: RootFile, record: TreeRecord) {
@@ -299,7 +309,19 @@ export class RootTree {
         if (basket.stop > a && basket.start < z) fetches.push({ name, basket });
       }
     }
-    const contents = await this.#fetch(fetches, options);
+    const carried = (f: { name: string; basket: BasketRef }) =>
+      this.#carried.get(f.name)?.basket === f.basket;
+    const contents = await this.#fetch(fetches.filter((f) => !carried(f)), options);
+    for (const f of fetches) {
+      if (!carried(f)) continue;
+      const content = this.#carried.get(f.name)!.content;
+      contents.set(f.basket, content);
+      if (options.stats) {
+        options.stats.baskets++;
+        options.stats.reusedBaskets++;
+        options.stats.uncompressedBytes += content.length;
+      }
+    }
     const byBranch = new Map<string, typeof fetches>();
     for (const f of fetches) {
       const list = byBranch.get(f.name);
@@ -403,6 +425,14 @@ export class RootTree {
         );
       }
       out.set(b.name, { offsets, content: d.values.subarray(skip, skip + take) });
+    }
+    // Carry each branch's basket that reaches past this range to the next read.
+    for (const name of windows.keys()) {
+      const parts = byBranch.get(name);
+      const last = parts?.[parts.length - 1].basket;
+      if (last && last.stop > stop && last.embedded === undefined) {
+        this.#carried.set(name, { basket: last, content: contents.get(last)! });
+      } else this.#carried.delete(name);
     }
     return out;
   }

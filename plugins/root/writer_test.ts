@@ -169,6 +169,7 @@ Deno.test("writer: baskets above 16 MiB are split into several compression block
         blocks: {},
         uncompressedBaskets: 0,
         embeddedBaskets: 0,
+        reusedBaskets: 0,
       };
       const cols = await r.tree("Events").read(["x"], undefined, { stats });
       equal(stats.baskets, 1);
