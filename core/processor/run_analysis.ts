@@ -159,7 +159,14 @@ async function runStages(
       store: store.folder,
       itemsText: (subset) => JSON.stringify(workFileSubset(work, subset)) + "\n",
       processHere: async (item) => {
-        session ??= openWorkSession(loaded, work, { registry, store, plan: planned.plan });
+        // Files stay open between items, as in a worker: the next item of a file then reuses
+        // its parsed trees and the basket the previous item ended in.
+        session ??= openWorkSession(loaded, work, {
+          registry,
+          store,
+          plan: planned.plan,
+          keepFilesOpen: 4,
+        });
         await (await session).process(item.hash);
       },
       retries: options.retries ?? 0,
@@ -179,26 +186,31 @@ async function runStages(
       events: item.stop - item.start,
     }));
     const seen = new Set<string>();
-    for await (const outcome of options.executor.run(executorItems, context)) {
-      // Interrupted: leave the loop (the executor stops what it started), record and merge nothing.
-      options.signal?.throwIfAborted();
-      const item = byHash.get(outcome.item.hash);
-      if (!item || seen.has(outcome.item.hash)) {
-        throw new RistrettoError(
-          "EXECUTOR_CONTRACT",
-          `Executor "${options.executor.name}" reported ${
-            item ? "a second outcome" : "an outcome"
-          } for item ${outcome.item.key}`,
-        );
+    try {
+      for await (const outcome of options.executor.run(executorItems, context)) {
+        // Interrupted: leave the loop (the executor stops what it started), record and merge nothing.
+        options.signal?.throwIfAborted();
+        const item = byHash.get(outcome.item.hash);
+        if (!item || seen.has(outcome.item.hash)) {
+          throw new RistrettoError(
+            "EXECUTOR_CONTRACT",
+            `Executor "${options.executor.name}" reported ${
+              item ? "a second outcome" : "an outcome"
+            } for item ${outcome.item.key}`,
+          );
+        }
+        seen.add(item.hash);
+        const error = await checkOutcome(store, outcome);
+        if (error === undefined) {
+          computed++;
+          events += item.stop - item.start;
+        } else {
+          failed.push({ item: plainItem(item), error, attempts: outcome.attempts });
+        }
       }
-      seen.add(item.hash);
-      const error = await checkOutcome(store, outcome);
-      if (error === undefined) {
-        computed++;
-        events += item.stop - item.start;
-      } else {
-        failed.push({ item: plainItem(item), error, attempts: outcome.attempts });
-      }
+    } finally {
+      // The in-process executor's session (files kept open); none for other executors.
+      await (await session?.catch(() => undefined))?.close();
     }
     options.signal?.throwIfAborted();
     for (const item of missing) {
