@@ -99,6 +99,8 @@ Deno.test("executor faults: retries, permanent failures, killed workers, bad fil
         localWorkersExecutor({ workers: 2, env: { RISTRETTO_TEST_KILL: key } }),
         store,
       );
+      // Only the victim fails: the item already sent behind it (workers get their next item
+      // ahead) never started, so it goes back to the queue without spending its one attempt.
       equal(killed.failed.length, 1);
       deepEqual(killed.failed[0].item, victim);
       match(killed.failed[0].error, /SIGKILL/);
