@@ -122,6 +122,28 @@ export function concatBigEndian(parts: readonly Uint8Array[], type: LeafType): N
   return _view(bytes, type);
 }
 
+/**
+ * {@link concatBigEndian} of the values `[from, to)` of the parts' concatenation only (value
+ * indices, not bytes): a read that needs part of a basket swaps and allocates just that part.
+ */
+export function concatBigEndianRange(
+  parts: readonly Uint8Array[],
+  type: LeafType,
+  from: number,
+  to: number,
+): NumericArray {
+  const size = ITEM_SIZE[type];
+  const slices: Uint8Array[] = [];
+  let at = 0; // value index where the current part starts
+  for (const part of parts) {
+    const values = part.length / size;
+    const low = Math.max(from, at), high = Math.min(to, at + values);
+    if (high > low) slices.push(part.subarray((low - at) * size, (high - at) * size));
+    at += values;
+  }
+  return concatBigEndian(slices, type);
+}
+
 function _swapInto32(src: Int32Array, dst: Int32Array): void {
   for (let i = 0; i < src.length; i++) {
     const x = src[i];

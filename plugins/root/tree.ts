@@ -5,7 +5,7 @@ import { Cursor } from "./_cursor.ts";
 import type { BlockCounts } from "./_decompress.ts";
 import { readKeyHeader } from "./_keys.ts";
 import type { BranchRecord, EmbeddedBasket, LeafRecord, TreeRecord } from "./_objects.ts";
-import { concatBigEndian, ITEM_SIZE } from "./_swap.ts";
+import { concatBigEndian, concatBigEndianRange, ITEM_SIZE } from "./_swap.ts";
 import { rootError } from "./_fail.ts";
 import type { RootContext } from "./errors.ts";
 import { parseRecord, type RootFile } from "./file.ts";
@@ -328,8 +328,8 @@ export class RootTree {
       if (list) list.push(f);
       else byBranch.set(f.name, [f]);
     }
-    // Decode per branch.
-    const decoded = new Map<string, { values: NumericArray; first: number }>();
+    // Check each branch's baskets, and keep their bytes in entry order from entry `first`.
+    const raw = new Map<string, { chunks: Uint8Array[]; first: number }>();
     for (const [name, [a]] of windows) {
       const branch = this.branch(name);
       const parts = byBranch.get(name) ?? [];
@@ -356,9 +356,21 @@ export class RootTree {
           );
         }
       }
-      const chunks = parts.map((p) => contents.get(p.basket)!);
-      decoded.set(name, { values: concatBigEndian(chunks, branch.type), first: a });
+      raw.set(name, { chunks: parts.map((p) => contents.get(p.basket)!), first: a });
     }
+    // Counters are decoded over their whole window (their prefix sums check every basket of
+    // their jagged branches); every other branch only over the requested entries.
+    const decodedCounters = new Map<string, { values: NumericArray; first: number }>();
+    const counter = (name: string) => {
+      let decoded = decodedCounters.get(name);
+      if (decoded === undefined) {
+        const { chunks, first } = raw.get(name)!;
+        decoded = { values: concatBigEndian(chunks, this.branch(name).type), first };
+        decodedCounters.set(name, decoded);
+      }
+      return decoded;
+    };
+    const counterNames = new Set(wanted.flatMap((b) => b.counter === undefined ? [] : [b.counter]));
     // Assemble columns.
     const out = new Map<string, Column>();
     // Per counter: cumulative counts over its decoded window (validated once), from which
@@ -366,10 +378,13 @@ export class RootTree {
     const cumulative = new Map<string, { cum: Float64Array; first: number }>();
     const sharedOffsets = new Map<string, Int32Array>();
     for (const b of wanted) {
-      const d = decoded.get(b.name)!;
       const m = b.multiplicity;
       if (b.counter === undefined) {
-        const flat = d.values.subarray((start - d.first) * m, (stop - d.first) * m);
+        const { chunks, first } = raw.get(b.name)!;
+        const from = (start - first) * m, to = (stop - first) * m;
+        const flat = counterNames.has(b.name)
+          ? counter(b.name).values.subarray(from, to)
+          : concatBigEndianRange(chunks, b.type, from, to);
         out.set(
           b.name,
           m === 1 ? flat : { offsets: _regularOffsets(stop - start, m), content: flat },
@@ -378,10 +393,10 @@ export class RootTree {
       }
       let cumulated = cumulative.get(b.counter);
       if (cumulated === undefined) {
-        const counter = decoded.get(b.counter)!;
+        const counts = counter(b.counter);
         cumulated = {
-          cum: this.#cumulate(b.counter, counter.values, counter.first),
-          first: counter.first,
+          cum: this.#cumulate(b.counter, counts.values, counts.first),
+          first: counts.first,
         };
         cumulative.set(b.counter, cumulated);
       }
@@ -424,7 +439,10 @@ export class RootTree {
           `values end before the requested entries`,
         );
       }
-      out.set(b.name, { offsets, content: d.values.subarray(skip, skip + take) });
+      out.set(b.name, {
+        offsets,
+        content: concatBigEndianRange(raw.get(b.name)!.chunks, b.type, skip, skip + take),
+      });
     }
     // Carry each branch's basket that reaches past this range to the next read.
     for (const name of windows.keys()) {
