@@ -449,7 +449,10 @@ export class RootTree {
       const parts = byBranch.get(name);
       const last = parts?.[parts.length - 1].basket;
       if (last && last.stop > stop && last.embedded === undefined) {
-        this.#carried.set(name, { basket: last, content: contents.get(last)! });
+        // An uncompressed basket is a view into this read's whole window: keep only its bytes.
+        const content = contents.get(last)!;
+        const own = content.byteLength === content.buffer.byteLength ? content : content.slice();
+        this.#carried.set(name, { basket: last, content: own });
       } else this.#carried.delete(name);
     }
     return out;
