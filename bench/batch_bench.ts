@@ -7,7 +7,6 @@
  * down is reported as skipped.
  * @module
  */
-import { loadAnalysisConfig } from "../core/config/mod.ts";
 import type { Executor } from "../core/plugin/mod.ts";
 import { runAnalysis } from "../core/processor/mod.ts";
 import {
@@ -18,7 +17,7 @@ import {
   slurmExecutor,
 } from "../executors/batch/mod.ts";
 import { builtinRegistry } from "../cli/builtins.ts";
-import { DEFAULT_PARAMETERS, setUpExample } from "../tests/_example_setup.ts";
+import { loadAsRun, setUpExample } from "../tests/_example_setup.ts";
 import { round } from "./_timing.ts";
 
 const SYSTEMS: { name: string; make: (options: BatchExecutorOptions) => Executor }[] = [
@@ -51,9 +50,7 @@ export async function benchBatch(): Promise<object[]> {
   // the HTCondor pool's jobs run as another user: they read the data and the config
   await new Deno.Command("chmod", { args: ["-R", "a+rwX", example.dir] }).output();
   try {
-    const loaded = await loadAnalysisConfig(example.configPath, {
-      defaultParameterFiles: [DEFAULT_PARAMETERS],
-    });
+    const loaded = await loadAsRun(example.configPath);
     const perDataset = 5;
     const items = perDataset * 6;
     const run = (executor: Executor, limitChunks: number) => (store: string) =>

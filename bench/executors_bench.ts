@@ -7,7 +7,7 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
-import { configFromText, loadAnalysisConfig, type LoadedConfig } from "../core/config/mod.ts";
+import { configFromText, type LoadedConfig } from "../core/config/mod.ts";
 import type { Executor, Registry } from "../core/plugin/mod.ts";
 import { runAnalysis } from "../core/processor/mod.ts";
 import { hasSharedData, sharedDataPath } from "../core/testing/mod.ts";
@@ -17,7 +17,7 @@ import {
   startWorkersEarly,
 } from "../executors/local/mod.ts";
 import { builtinRegistry } from "../cli/builtins.ts";
-import { DEFAULT_PARAMETERS, setUpExample } from "../tests/_example_setup.ts";
+import { loadAsRun, setUpExample } from "../tests/_example_setup.ts";
 import { agcConfig as sharedAgcConfig } from "./_agc_config.ts";
 import { round } from "./_timing.ts";
 
@@ -236,9 +236,7 @@ export async function benchExecutors(): Promise<object[]> {
   // 2. Per-item overhead: items of one event each, one at a time.
   const example = await setUpExample({ scale: 0.01, files: 1 });
   try {
-    const loaded = await loadAnalysisConfig(example.configPath, {
-      defaultParameterFiles: [DEFAULT_PARAMETERS],
-    });
+    const loaded = await loadAsRun(example.configPath);
     const perDataset = 5;
     const items = perDataset * 6;
     const run = (executor: () => Executor, limitChunks: number) => (store: string) =>

@@ -6,6 +6,7 @@
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { generateExampleData } from "../configs/generate.ts";
+import { loadAnalysisConfig, type LoadedConfig } from "@ristretto/core/config";
 
 /** The example config as shipped. */
 export const EXAMPLE_CONFIG = fileURLToPath(
@@ -15,6 +16,11 @@ export const EXAMPLE_CONFIG = fileURLToPath(
 export const DEFAULT_PARAMETERS = fileURLToPath(
   new URL("../configs/params/defaults.yaml", import.meta.url),
 );
+/** Loads an analysis config as `run` does: the shipped parameters under its own. */
+export function loadAsRun(configPath: string): Promise<LoadedConfig> {
+  return loadAnalysisConfig(configPath, { defaultParameterFiles: [DEFAULT_PARAMETERS] });
+}
+
 /** The CLI entry point, for subprocess runs. */
 export const CLI_MAIN = fileURLToPath(new URL("../cli/main.ts", import.meta.url));
 

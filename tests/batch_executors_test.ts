@@ -9,7 +9,6 @@
  */
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { join } from "node:path";
-import { loadAnalysisConfig } from "@ristretto/core/config";
 import { runAnalysis, workItemKey } from "@ristretto/core/processor";
 import type { Executor } from "@ristretto/core/plugin";
 import { checkExecutorConformance, mergedBytes, referenceExecutor } from "@ristretto/core/testing";
@@ -22,7 +21,7 @@ import {
   slurmExecutor,
 } from "@ristretto/executor-batch";
 import { builtinRegistry } from "../cli/builtins.ts";
-import { DEFAULT_PARAMETERS, setUpExample } from "./_example_setup.ts";
+import { loadAsRun, setUpExample } from "./_example_setup.ts";
 
 /** Few jobs per submission (each starts Deno), quick polls, bounded waits. */
 const OPTIONS: BatchExecutorOptions = { maxJobs: 3, pollIntervalMs: 300, timeoutMs: 240_000 };
@@ -47,9 +46,7 @@ for (const { name, make } of systems) {
       await new Deno.Command("chmod", { args: ["-R", "a+rwX", example.dir] }).output();
       const registry = builtinRegistry();
       try {
-        const loaded = await loadAnalysisConfig(example.configPath, {
-          defaultParameterFiles: [DEFAULT_PARAMETERS],
-        });
+        const loaded = await loadAsRun(example.configPath);
         await t.step("conformance: same merged bytes, rerun, resume", async () => {
           const report = await checkExecutorConformance(() => make(OPTIONS), {
             loaded,

@@ -11,7 +11,6 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { loadAnalysisConfig } from "@ristretto/core/config";
 import { runAnalysis } from "@ristretto/core/processor";
 import { mergedBytes, referenceExecutor } from "@ristretto/core/testing";
 import {
@@ -23,7 +22,7 @@ import {
 import { defaultWorkCommand } from "@ristretto/executor-local";
 import { runPermissions } from "../cli/commands/_sandbox.ts";
 import { builtinRegistry } from "../cli/builtins.ts";
-import { cliCommand, DEFAULT_PARAMETERS, setUpExample } from "./_example_setup.ts";
+import { cliCommand, loadAsRun, setUpExample } from "./_example_setup.ts";
 
 const CHUNK = 700;
 const skip = await serviceDownReason("slurm");
@@ -50,9 +49,7 @@ Deno.test({
     const example = await setUpExample({ scale: 0.02 });
     const registry = builtinRegistry();
     try {
-      const loaded = await loadAnalysisConfig(example.configPath, {
-        defaultParameterFiles: [DEFAULT_PARAMETERS],
-      });
+      const loaded = await loadAsRun(example.configPath);
       const reference = await runAnalysis(loaded, {
         registry,
         executor: referenceExecutor(),
@@ -174,9 +171,7 @@ Deno.test({
     await new Deno.Command("chmod", { args: ["-R", "a+rwX", example.dir] }).output();
     const registry = builtinRegistry();
     try {
-      const loaded = await loadAnalysisConfig(example.configPath, {
-        defaultParameterFiles: [DEFAULT_PARAMETERS],
-      });
+      const loaded = await loadAsRun(example.configPath);
       const reference = await runAnalysis(loaded, {
         registry,
         executor: referenceExecutor(),

@@ -17,7 +17,6 @@ import { existsSync } from "node:fs";
 import { Ajv } from "ajv";
 import { parquetReadObjects } from "hyparquet";
 import { compressors } from "hyparquet-compressors";
-import { loadAnalysisConfig } from "@ristretto/core/config";
 import { fromUHI, type Hist, parseUHI } from "@ristretto/core/hist";
 import { runAnalysis } from "@ristretto/core/processor";
 import { inProcessExecutor } from "@ristretto/executor-local";
@@ -33,7 +32,7 @@ import {
   type ReferenceBins,
   type ReferenceDataset,
 } from "./_reference_analysis.ts";
-import { cliCommand, DEFAULT_PARAMETERS, setUpExample } from "./_example_setup.ts";
+import { cliCommand, loadAsRun, setUpExample } from "./_example_setup.ts";
 
 /**
  * Float32 inputs are identical on both sides and every sum is float64: only the summation
@@ -259,9 +258,7 @@ async function checkInProcess(
   reference: Map<string, ReferenceDataset>,
   histograms: readonly string[],
 ): Promise<void> {
-  const loaded = await loadAnalysisConfig(configPath, {
-    defaultParameterFiles: [DEFAULT_PARAMETERS],
-  });
+  const loaded = await loadAsRun(configPath);
   const registry = builtinRegistry();
   const executor = inProcessExecutor();
   registry.add(executor);

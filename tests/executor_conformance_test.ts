@@ -9,7 +9,6 @@ import { join } from "node:path";
 import { API_VERSION, type Executor } from "@ristretto/core/plugin";
 import { outcomeFromStore } from "@ristretto/core/processor";
 import { ResultStore } from "@ristretto/core/store";
-import { loadAnalysisConfig } from "@ristretto/core/config";
 import { checkExecutorConformance } from "@ristretto/core/testing";
 import {
   defaultWorkCommand,
@@ -17,14 +16,12 @@ import {
   localWorkersExecutor,
 } from "@ristretto/executor-local";
 import { builtinRegistry } from "../cli/builtins.ts";
-import { DEFAULT_PARAMETERS, setUpExample } from "./_example_setup.ts";
+import { loadAsRun, setUpExample } from "./_example_setup.ts";
 
 Deno.test("executor conformance: local and local-workers", async (t) => {
   const example = await setUpExample({ scale: 0.02 });
   try {
-    const loaded = await loadAnalysisConfig(example.configPath, {
-      defaultParameterFiles: [DEFAULT_PARAMETERS],
-    });
+    const loaded = await loadAsRun(example.configPath);
     const cases = [
       { name: "local", factory: () => inProcessExecutor() },
       { name: "local (4 concurrent)", factory: () => inProcessExecutor({ concurrency: 4 }) },

@@ -9,7 +9,7 @@
 import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
 import { readdir, readFile, truncate } from "node:fs/promises";
 import { join } from "node:path";
-import { loadAnalysisConfig, type LoadedConfig } from "@ristretto/core/config";
+import { type LoadedConfig } from "@ristretto/core/config";
 import {
   type AnalysisResult,
   runAnalysis,
@@ -22,7 +22,7 @@ import { assertSameMerged, mergedBytes, referenceExecutor } from "@ristretto/cor
 import { inProcessExecutor, localWorkersExecutor } from "@ristretto/executor-local";
 import { builtinRegistry } from "../cli/builtins.ts";
 import { main } from "../cli/main.ts";
-import { cliCommand, DEFAULT_PARAMETERS, setUpExample } from "./_example_setup.ts";
+import { cliCommand, loadAsRun, setUpExample } from "./_example_setup.ts";
 
 const CHUNK = 700;
 
@@ -30,9 +30,7 @@ Deno.test("executor faults: retries, permanent failures, killed workers, bad fil
   const example = await setUpExample({ scale: 0.02 });
   const registry = builtinRegistry();
   try {
-    const loaded = await loadAnalysisConfig(example.configPath, {
-      defaultParameterFiles: [DEFAULT_PARAMETERS],
-    });
+    const loaded = await loadAsRun(example.configPath);
     const run = (executor: Executor, store: string, retries = 0) =>
       runAnalysis(loaded, { registry, executor, chunkSize: CHUNK, store, retries, backoffMs: 5 });
     const reference = await run(referenceExecutor(), join(example.dir, "reference"));

@@ -6,12 +6,11 @@
 import { deepEqual, equal } from "node:assert/strict";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { loadAnalysisConfig } from "@ristretto/core/config";
 import { runAnalysis } from "@ristretto/core/processor";
 import { mergedBytes, referenceExecutor } from "@ristretto/core/testing";
 import { localWorkersExecutor, startWorkersEarly } from "@ristretto/executor-local";
 import { builtinRegistry } from "../cli/builtins.ts";
-import { DEFAULT_PARAMETERS, setUpExample } from "./_example_setup.ts";
+import { loadAsRun, setUpExample } from "./_example_setup.ts";
 
 /**
  * This test's own workers: child processes of this one (Linux /proc) whose environment carries
@@ -39,9 +38,7 @@ Deno.test({
     const example = await setUpExample({ scale: 0.02 });
     const registry = builtinRegistry();
     try {
-      const loaded = await loadAnalysisConfig(example.configPath, {
-        defaultParameterFiles: [DEFAULT_PARAMETERS],
-      });
+      const loaded = await loadAsRun(example.configPath);
       const run = (executor: ReturnType<typeof localWorkersExecutor>, store: string) => {
         const stopIdle = startWorkersEarly(executor);
         return runAnalysis(loaded, { registry, executor, chunkSize: 700, store })

@@ -15,7 +15,6 @@ import { fileURLToPath } from "node:url";
 import { parquetReadObjects } from "hyparquet";
 import { compressors } from "hyparquet-compressors";
 import { parse as parseYaml } from "yaml";
-import { loadAnalysisConfig } from "@ristretto/core/config";
 import { fromUHI, parseUHI } from "@ristretto/core/hist";
 import { type AnyPlugin, loadPluginPackage, Registry } from "@ristretto/core/plugin";
 import { planRun, type RunPlan } from "@ristretto/core/processor";
@@ -23,7 +22,7 @@ import { ResultStore } from "@ristretto/core/store";
 import { builtinPackages, builtinRegistry } from "../cli/builtins.ts";
 import { main } from "../cli/main.ts";
 import { LOCK_FILE, type LockFile, pluginRows } from "../cli/commands/plugins.ts";
-import { cliCommand, DEFAULT_PARAMETERS, setUpExample } from "./_example_setup.ts";
+import { cliCommand, loadAsRun, setUpExample } from "./_example_setup.ts";
 
 const EXAMPLE_PLUGIN = fileURLToPath(new URL("../examples/plugin-ttbar-reco", import.meta.url));
 
@@ -517,9 +516,7 @@ Deno.test("work-item hashes follow a loaded plugin's version and cache key, noth
   try {
     const configPath = join(setup.dir, "ttbar.yaml");
     await Deno.writeTextFile(configPath, analysisText(setup.datasetsJson, EXAMPLE_PLUGIN));
-    const loaded = await loadAnalysisConfig(configPath, {
-      defaultParameterFiles: [DEFAULT_PARAMETERS],
-    });
+    const loaded = await loadAsRun(configPath);
     const example = await loadPluginPackage(loaded.config.plugins![0], {
       baseDir: loaded.baseDir,
     });

@@ -13,7 +13,6 @@ import { compressors } from "hyparquet-compressors";
 import { openFile } from "jsroot";
 import { treeProcess, TSelector } from "jsroot/tree";
 import { isJagged } from "@ristretto/core/columns";
-import { loadAnalysisConfig } from "@ristretto/core/config";
 import { readBuiltDatasets } from "@ristretto/core/datasets";
 import { ConfigError } from "@ristretto/core/config";
 import { type AnalysisResult, runAnalysis } from "@ristretto/core/processor";
@@ -23,7 +22,7 @@ import { openRootUrl, type RootTreeFile } from "@ristretto/root";
 import { parquetReader } from "@ristretto/parquet";
 import { openLocalFile } from "@ristretto/core/io";
 import { builtinRegistry } from "../cli/builtins.ts";
-import { DEFAULT_PARAMETERS, setUpExample } from "./_example_setup.ts";
+import { loadAsRun, setUpExample } from "./_example_setup.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
@@ -45,9 +44,7 @@ async function run(
   configPath: string,
   options: { store: string; output?: string; chunkSize: number },
 ): Promise<AnalysisResult> {
-  const loaded = await loadAnalysisConfig(configPath, {
-    defaultParameterFiles: [DEFAULT_PARAMETERS],
-  });
+  const loaded = await loadAsRun(configPath);
   const registry = builtinRegistry();
   const executor = inProcessExecutor();
   registry.add(executor);

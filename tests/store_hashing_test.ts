@@ -5,12 +5,11 @@
  * @module
  */
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { loadAnalysisConfig } from "@ristretto/core/config";
 import { planRun, type RunPlan } from "@ristretto/core/processor";
 import { ResultStore } from "@ristretto/core/store";
 import { inProcessExecutor } from "@ristretto/executor-local";
 import { builtinRegistry } from "../cli/builtins.ts";
-import { DEFAULT_PARAMETERS, setUpExample } from "./_example_setup.ts";
+import { loadAsRun, setUpExample } from "./_example_setup.ts";
 
 Deno.test("work-item hashes change exactly when results can", async () => {
   const example = await setUpExample({ scale: 0.01, files: 1 });
@@ -22,9 +21,7 @@ Deno.test("work-item hashes change exactly when results can", async () => {
     ): Promise<RunPlan> => {
       const path = `${example.dir}/variant.yaml`;
       await Deno.writeTextFile(path, text);
-      const loaded = await loadAnalysisConfig(path, {
-        defaultParameterFiles: [DEFAULT_PARAMETERS],
-      });
+      const loaded = await loadAsRun(path);
       return await planRun(loaded, {
         registry,
         store: new ResultStore(options.store ?? `${example.dir}/store`),
