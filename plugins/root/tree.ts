@@ -404,9 +404,7 @@ export class RootTree {
       const key = `${b.counter}\u0000${m}`;
       let offsets = sharedOffsets.get(key);
       if (offsets === undefined) {
-        offsets = new Int32Array(stop - start + 1);
-        const base = cum[start - first];
-        for (let i = start; i < stop; i++) offsets[i - start + 1] = (cum[i + 1 - first] - base) * m;
+        offsets = entryOffsets(cum, { from: start - first, to: stop - first, multiplicity: m });
         sharedOffsets.set(key, offsets);
       }
       // Each basket must hold exactly the values its entries' counts announce.
@@ -685,4 +683,20 @@ function _describe(b: BranchRecord, leafOwner: Map<LeafRecord, BranchRecord>): R
 /** Parsing entry point used by the reader: builds a RootTree from a TTree record. */
 export function makeTree(file: RootFile, record: TreeRecord): RootTree {
   return new RootTree(file, record);
+}
+
+/**
+ * Offsets into the values of entries [from, to) of a cumulated counter (entry positions
+ * relative to the counter's first entry), `multiplicity` values per counted object. A helper of
+ * its own: inline, the loop made V8 compile all of `read` on the stack (~0.1 s a process).
+ */
+function entryOffsets(
+  cum: Float64Array,
+  range: { from: number; to: number; multiplicity: number },
+): Int32Array {
+  const { from, to, multiplicity } = range;
+  const offsets = new Int32Array(to - from + 1);
+  const base = cum[from];
+  for (let i = from; i < to; i++) offsets[i - from + 1] = (cum[i + 1] - base) * multiplicity;
+  return offsets;
 }
