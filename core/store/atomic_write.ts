@@ -1,4 +1,5 @@
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
 /**
@@ -22,6 +23,32 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await rename(temporary, path);
   } catch (error) {
     await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * {@link writeFileAtomic} in synchronous calls: for the many small files of a run (an item's
+ * result is ~1 kB), where handing each of the three calls to Deno's I/O thread pool costs more
+ * than the write itself (measured in a worker: 5.5 -> 1.5-2.7 ms an item).
+ *
+ * @example
+ * ```ts ignore
+ * writeFileAtomicSync("store/results/ab/abcd.rres", bytes);
+ * ```
+ */
+export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
+  const folder = dirname(path);
+  mkdirSync(folder, { recursive: true });
+  const temporary = join(
+    folder,
+    `.${basename(path)}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`,
+  );
+  try {
+    writeFileSync(temporary, data);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
     throw error;
   }
 }

@@ -3,7 +3,7 @@
  * finished work items (results keyed by content hash).
  * @module
  */
-export { writeFileAtomic } from "./atomic_write.ts";
+export { writeFileAtomic, writeFileAtomicSync } from "./atomic_write.ts";
 export { canonicalJSON, hashValue, sha256Hex } from "./hash.ts";
 export { decodeResult, encodeResult, readResultHeader, type ResultCodec } from "./result_codec.ts";
 export {

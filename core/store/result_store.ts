@@ -17,10 +17,10 @@
  * ```
  * @module
  */
-import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
+import { existsSync, rmSync } from "node:fs";
+import { mkdir, readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { writeFileAtomic } from "./atomic_write.ts";
+import { writeFileAtomic, writeFileAtomicSync } from "./atomic_write.ts";
 import { decodeResult, encodeResult, readResultHeader, type ResultCodec } from "./result_codec.ts";
 
 /** The kinds of entries a store holds (its sub-folders). */
@@ -111,14 +111,18 @@ export class ResultStore {
     return existsSync(this.path(kind, hash));
   }
 
-  /** Stores a result (kind `results` or `merged`) atomically. */
+  /**
+   * Stores a result (kind `results` or `merged`) atomically. The write is synchronous (see
+   * writeFileAtomicSync); the method stays async, as a store on a remote service would be.
+   */
+  // deno-lint-ignore require-await
   async putResult(
     kind: "results" | "merged",
     hash: string,
     value: unknown,
     header: Record<string, unknown> = {},
   ): Promise<void> {
-    await writeFileAtomic(
+    writeFileAtomicSync(
       this.path(kind, hash),
       encodeResult(value, { hash, ...header }, { codec: this.#codec }),
     );
@@ -148,10 +152,11 @@ export class ResultStore {
     }
   }
 
-  /** Stores a JSON record atomically. */
+  /** Stores a JSON record atomically (synchronously, as putResult). */
+  // deno-lint-ignore require-await
   async putJSON(kind: StoreKind, hash: string, value: unknown): Promise<string> {
     const path = this.path(kind, hash);
-    await writeFileAtomic(path, JSON.stringify(value) + "\n");
+    writeFileAtomicSync(path, JSON.stringify(value) + "\n");
     return path;
   }
 
@@ -179,9 +184,10 @@ export class ResultStore {
     return record;
   }
 
-  /** Removes an entry (no error when it is absent). */
+  /** Removes an entry (no error when it is absent; synchronously, as putResult). */
+  // deno-lint-ignore require-await
   async remove(kind: StoreKind, hash: string): Promise<void> {
-    await rm(this.path(kind, hash), { force: true });
+    rmSync(this.path(kind, hash), { force: true });
   }
 
   /** Every entry of `kind` (temporary files of interrupted writes are skipped). */
