@@ -448,8 +448,9 @@ export class RootTree {
       const last = parts?.[parts.length - 1].basket;
       if (last && last.stop > stop && last.embedded === undefined) {
         // An uncompressed basket is a view into this read's whole window: keep only its bytes.
+        // A decompressed one is a view of its record less the entry offsets: keep it as it is.
         const content = contents.get(last)!;
-        const own = content.byteLength === content.buffer.byteLength ? content : content.slice();
+        const own = content.buffer.byteLength > 2 * content.byteLength ? content.slice() : content;
         this.#carried.set(name, { basket: last, content: own });
       } else this.#carried.delete(name);
     }
