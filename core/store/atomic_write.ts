@@ -12,12 +12,8 @@ import { basename, dirname, join } from "node:path";
  * ```
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const folder = dirname(path);
-  await mkdir(folder, { recursive: true });
-  const temporary = join(
-    folder,
-    `.${basename(path)}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`,
-  );
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = temporaryBeside(path);
   try {
     await writeFile(temporary, data);
     await rename(temporary, path);
@@ -38,12 +34,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
  * ```
  */
 export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
-  const folder = dirname(path);
-  mkdirSync(folder, { recursive: true });
-  const temporary = join(
-    folder,
-    `.${basename(path)}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`,
-  );
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = temporaryBeside(path);
   try {
     writeFileSync(temporary, data);
     renameSync(temporary, path);
@@ -51,4 +43,12 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array): vo
     rmSync(temporary, { force: true });
     throw error;
   }
+}
+
+/** A hidden name beside `path`, unique to this process and call (store listings skip it). */
+function temporaryBeside(path: string): string {
+  return join(
+    dirname(path),
+    `.${basename(path)}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`,
+  );
 }
