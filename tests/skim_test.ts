@@ -22,7 +22,7 @@ import { openRootUrl, type RootTreeFile } from "@ristretto/root";
 import { parquetReader } from "@ristretto/parquet";
 import { openLocalFile } from "@ristretto/core/io";
 import { builtinRegistry } from "../cli/builtins.ts";
-import { loadAsRun, setUpExample } from "./_example_setup.ts";
+import { type ExampleSetup, loadAsRun, setUpExample } from "./_example_setup.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
@@ -49,6 +49,30 @@ async function run(
   const executor = inProcessExecutor();
   registry.add(executor);
   return await runAnalysis(loaded, { registry, executor, ...options });
+}
+
+/**
+ * The analysis `configText` again, on the skims `original` wrote (its datasets.json swapped for
+ * theirs), into a second store; every item must succeed.
+ */
+async function runOnSkims(
+  example: ExampleSetup,
+  configText: string,
+  options: { original: AnalysisResult; chunkSize: number },
+): Promise<AnalysisResult> {
+  const { original, chunkSize } = options;
+  const again = `${example.dir}/again.yaml`;
+  await Deno.writeTextFile(
+    again,
+    configText.replace(
+      `jsons: [${example.dataDir}/datasets.json]`,
+      `jsons: [${original.skimDatasets}]`,
+    ),
+  );
+  ok((await Deno.readTextFile(again)).includes(original.skimDatasets!), "config points at skims");
+  const onSkims = await run(again, { store: `${example.dir}/store2`, chunkSize });
+  deepEqual(onSkims.failed, []);
+  return onSkims;
 }
 
 function close(a: number, b: number): boolean {
@@ -308,17 +332,7 @@ Deno.test("skim output: the example's skims hold exactly the passing events, and
 
     // The same analysis on the skims: every histogram, cutflow, sum and scale as before.
     // A small chunk size splits skims into several items: the Runs sums count once per file.
-    const again = `${example.dir}/again.yaml`;
-    await Deno.writeTextFile(
-      again,
-      example.configText.replace(
-        `jsons: [${example.dataDir}/datasets.json]`,
-        `jsons: [${original.skimDatasets}]`,
-      ),
-    );
-    ok((await Deno.readTextFile(again)).includes(original.skimDatasets!), "config points at skims");
-    const onSkims = await run(again, { store: `${example.dir}/store2`, chunkSize: 97 });
-    deepEqual(onSkims.failed, []);
+    const onSkims = await runOnSkims(example, example.configText, { original, chunkSize: 97 });
     ok(onSkims.items.length > original.items.length / 2, "skims are split into several items");
     const bins = sameResults(onSkims, original);
     ok(bins > 500, `many filled bins compared (${bins})`);
@@ -445,16 +459,7 @@ Deno.test("skim output after a jet-dependent preselection keeps what any JES/JER
       chunkSize: 100_000,
     });
     deepEqual(original.failed, []);
-    const again = `${example.dir}/again.yaml`;
-    await Deno.writeTextFile(
-      again,
-      analysis.replace(
-        `jsons: [${example.dataDir}/datasets.json]`,
-        `jsons: [${original.skimDatasets}]`,
-      ),
-    );
-    const onSkims = await run(again, { store: `${example.dir}/store2`, chunkSize: 100_000 });
-    deepEqual(onSkims.failed, []);
+    const onSkims = await runOnSkims(example, analysis, { original, chunkSize: 100_000 });
     // The skims hold fewer events than the skim kept, so only that cutflow step differs.
     ok(sameResults(onSkims, original, { exceptSteps: ["skim"] }) > 200, "filled bins compared");
   } finally {
@@ -488,16 +493,7 @@ Deno.test("skim output: empty skims keep their sums, and a run on them still mat
       }
     }
     ok(empty >= 3, `several skims are empty (${empty})`);
-    const again = `${example.dir}/again.yaml`;
-    await Deno.writeTextFile(
-      again,
-      text.replace(
-        `jsons: [${example.dataDir}/datasets.json]`,
-        `jsons: [${original.skimDatasets}]`,
-      ),
-    );
-    const onSkims = await run(again, { store: `${example.dir}/store2`, chunkSize: 500 });
-    deepEqual(onSkims.failed, []);
+    const onSkims = await runOnSkims(example, text, { original, chunkSize: 500 });
     ok(sameResults(onSkims, original) > 50, "filled bins compared");
   } finally {
     await Deno.remove(example.dir, { recursive: true });

@@ -1,11 +1,11 @@
 /**
  * Skimmed NanoAOD (the config's `skimOutput`, PocketCoffea's save_skimmed_files): each work item
- * writes the events passing its skim (or skim and the preselection of any shape variation) - every branch of its
- * input, or the configured subset, with the input's leaf types and counters - to one file, with
- * a `Runs` tree holding the count and sum of genWeight of the item's events BEFORE the skim (as
- * NanoAOD's Runs tree does). After the run, `<folder>/datasets.json` lists the skims as built
- * datasets (`isSkim: true`), so a later run reads them; such a run takes its normalisation from
- * the Runs trees instead of the skimmed events, and gives the same histograms.
+ * writes the events passing its skim (or skim and the preselection of any shape variation) -
+ * every branch of its input, or the configured subset, with the input's leaf types and counters
+ * - to one file, with a `Runs` tree holding the count and sum of genWeight of the item's events
+ * BEFORE the skim (as NanoAOD's Runs tree does). After the run, `<folder>/datasets.json` lists
+ * the skims as built datasets (`isSkim: true`), so a later run reads them; such a run takes its
+ * normalisation from the Runs trees instead of the skimmed events, and gives the same histograms.
  *
  * The writing goes through a `tree-writer` plugin: core imports no plugin.
  * @module
