@@ -51,6 +51,21 @@ async function run(
   return await runAnalysis(loaded, { registry, executor, ...options });
 }
 
+/** Runs `configText` (with its `skimOutput`) on the example, into its store/ and out/. */
+async function runSkimming(
+  example: ExampleSetup,
+  configText: string,
+  options: { chunkSize: number },
+): Promise<AnalysisResult> {
+  const config = `${example.dir}/skim.yaml`;
+  await Deno.writeTextFile(config, configText);
+  return await run(config, {
+    store: `${example.dir}/store`,
+    output: `${example.dir}/out`,
+    chunkSize: options.chunkSize,
+  });
+}
+
 /**
  * The analysis `configText` again, on the skims `original` wrote (its datasets.json swapped for
  * theirs), into a second store; every item must succeed.
@@ -366,17 +381,12 @@ Deno.test("skim output: the example's skims hold exactly the passing events, and
 Deno.test("skim output after the preselection keeps the events passing skim and preselection", async () => {
   const example = await setUpExample({ scale: 0.005, files: 1 });
   try {
-    const config = `${example.dir}/skim.yaml`;
-    await Deno.writeTextFile(
-      config,
+    const result = await runSkimming(
+      example,
       example.configText +
         "\nskimOutput:\n  after: preselection\n  branches: [MET_*, Muon_*, HLT_IsoMu24]\n",
+      { chunkSize: 100_000 },
     );
-    const result = await run(config, {
-      store: `${example.dir}/store`,
-      output: `${example.dir}/out`,
-      chunkSize: 100_000,
-    });
     deepEqual(result.failed, []);
     for (const skim of await readBuiltDatasets(result.skimDatasets!)) {
       const output = result.outputs.get(skim.name)!;
@@ -451,13 +461,11 @@ Deno.test("skim output after a jet-dependent preselection keeps what any JES/JER
       preselection,
       "preselection:\n  - count(GoodMuon) >= 1 && count(GoodJet) >= 2\n",
     );
-    const config = `${example.dir}/skim.yaml`;
-    await Deno.writeTextFile(config, analysis + "\nskimOutput:\n  after: preselection\n");
-    const original = await run(config, {
-      store: `${example.dir}/store`,
-      output: `${example.dir}/out`,
-      chunkSize: 100_000,
-    });
+    const original = await runSkimming(
+      example,
+      analysis + "\nskimOutput:\n  after: preselection\n",
+      { chunkSize: 100_000 },
+    );
     deepEqual(original.failed, []);
     const onSkims = await runOnSkims(example, analysis, { original, chunkSize: 100_000 });
     // The skims hold fewer events than the skim kept, so only that cutflow step differs.
@@ -475,13 +483,7 @@ Deno.test("skim output: empty skims keep their sums, and a run on them still mat
     // half and all data skim to nothing.
     const text = example.configText.replace("skim:\n", "skim:\n  - luminosityBlock == 1\n");
     ok(text.includes("luminosityBlock == 1"), "the extra skim cut is in place");
-    const config = `${example.dir}/skim.yaml`;
-    await Deno.writeTextFile(config, text + "\nskimOutput: {}\n");
-    const original = await run(config, {
-      store: `${example.dir}/store`,
-      output: `${example.dir}/out`,
-      chunkSize: 500,
-    });
+    const original = await runSkimming(example, text + "\nskimOutput: {}\n", { chunkSize: 500 });
     deepEqual(original.failed, []);
     let empty = 0;
     for (const skim of await readBuiltDatasets(original.skimDatasets!)) {
@@ -514,14 +516,8 @@ Deno.test("skim output: config mistakes are reported at their place in the confi
       ],
     ];
     for (const [section, message] of cases) {
-      const config = `${example.dir}/skim.yaml`;
-      await Deno.writeTextFile(config, example.configText + "\n" + section);
       await rejects(
-        run(config, {
-          store: `${example.dir}/store`,
-          output: `${example.dir}/out`,
-          chunkSize: 1000,
-        }),
+        runSkimming(example, example.configText + "\n" + section, { chunkSize: 1000 }),
         (error: Error) => error instanceof ConfigError && message.test(error.message),
       );
     }
